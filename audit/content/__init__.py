@@ -1,0 +1,1 @@
+"""The checklist and policy language: schemas, safe loading, model, conditions and integrity."""

@@ -1,0 +1,176 @@
+"""Structured conditions: one registry of operators, a small tree, and a pure evaluator.
+
+A leaf applies one operator to a subject, either a vendor fact (`fact: vendor.data`) or an earlier
+answer (`answer: SEC-IAM-01`); `all`, `any` and `not` combine leaves. Missing values never match,
+except under `exists: false`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from audit.content.facts import FactKind
+
+Value = Any
+
+
+def _as_list(value: Value) -> list[Value]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | frozenset | set) else [value]
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _compare(test: Callable[[float, float], bool]) -> Callable[[Value, Value], bool]:
+    def compare(value: Value, arg: Value) -> bool:
+        return _is_number(value) and test(float(value), float(arg))
+
+    return compare
+
+
+def _in(value: Value, arg: Value) -> bool:
+    # On a list fact, `in` asks whether any of its values is among the listed ones.
+    if isinstance(value, list | tuple):
+        return any(item in arg for item in value)
+    return value is not None and value in arg
+
+
+def _exists(value: Value, arg: Value) -> bool:
+    present = value is not None and value != "" and _as_list(value) != []
+    return present is bool(arg)
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """A leaf operator: its test, the subject kinds it suits, and whether it takes a list."""
+
+    name: str
+    test: Callable[[Value, Value], bool]
+    kinds: frozenset[FactKind]
+    list_argument: bool = False
+
+
+_ANY = frozenset(FactKind)
+_SCALAR = frozenset({FactKind.ENUM, FactKind.NUMBER, FactKind.BOOL})
+
+OPERATORS: dict[str, Operator] = {
+    op.name: op
+    for op in (
+        Operator("equals", lambda v, a: v is not None and v == a, _SCALAR),
+        Operator("not_equals", lambda v, a: v is not None and v != a, _SCALAR),
+        Operator("in", _in, frozenset({FactKind.ENUM, FactKind.NUMBER, FactKind.LIST}), True),
+        Operator("contains", lambda v, a: a in _as_list(v), frozenset({FactKind.LIST})),
+        Operator(
+            "contains_any",
+            lambda v, a: any(x in _as_list(v) for x in a),
+            frozenset({FactKind.LIST}),
+            True,
+        ),
+        Operator(
+            "contains_all",
+            lambda v, a: all(x in _as_list(v) for x in a),
+            frozenset({FactKind.LIST}),
+            True,
+        ),
+        Operator(
+            # True only for a non-empty list wholly inside the given values.
+            "subset_of",
+            lambda v, a: bool(_as_list(v)) and all(x in a for x in _as_list(v)),
+            frozenset({FactKind.LIST}),
+            True,
+        ),
+        Operator("gt", _compare(lambda v, a: v > a), frozenset({FactKind.NUMBER})),
+        Operator("gte", _compare(lambda v, a: v >= a), frozenset({FactKind.NUMBER})),
+        Operator("lt", _compare(lambda v, a: v < a), frozenset({FactKind.NUMBER})),
+        Operator("lte", _compare(lambda v, a: v <= a), frozenset({FactKind.NUMBER})),
+        Operator("exists", _exists, _ANY),
+    )
+}
+
+COMBINATORS = ("all", "any", "not")
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """`subject` is a fact name (when `on_answer` is false) or a control id."""
+
+    subject: str
+    operator: str
+    argument: Value
+    on_answer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Condition
+
+
+Condition = Leaf | AllOf | AnyOf | Not
+
+
+def parse_condition(raw: Mapping[str, Any]) -> Condition:
+    """Build a condition from schema-valid data (the schema has already checked its shape)."""
+    if "all" in raw:
+        return AllOf(tuple(parse_condition(item) for item in raw["all"]))
+    if "any" in raw:
+        return AnyOf(tuple(parse_condition(item) for item in raw["any"]))
+    if "not" in raw:
+        return Not(parse_condition(raw["not"]))
+    on_answer = "answer" in raw
+    subject = raw["answer"] if on_answer else raw["fact"]
+    (operator,) = (key for key in raw if key not in ("fact", "answer"))
+    argument = raw[operator]
+    if isinstance(argument, list):
+        argument = tuple(argument)
+    return Leaf(subject, operator, argument, on_answer)
+
+
+def evaluate(
+    condition: Condition, facts: Mapping[str, Value], answers: Mapping[str, Value]
+) -> bool:
+    """Whether the condition holds for these vendor facts and answers."""
+    if isinstance(condition, Leaf):
+        source = answers if condition.on_answer else facts
+        return OPERATORS[condition.operator].test(source.get(condition.subject), condition.argument)
+    if isinstance(condition, AllOf):
+        return all(evaluate(item, facts, answers) for item in condition.items)
+    if isinstance(condition, AnyOf):
+        return any(evaluate(item, facts, answers) for item in condition.items)
+    return not evaluate(condition.item, facts, answers)
+
+
+def leaves(condition: Condition) -> list[Leaf]:
+    """Every leaf of the condition, in order."""
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, Not):
+        return leaves(condition.item)
+    return [leaf for item in condition.items for leaf in leaves(item)]
+
+
+def describe(condition: Condition) -> str:
+    """A one-line human reading of the condition, for `checklists show` and reports."""
+    if isinstance(condition, Leaf):
+        argument = condition.argument
+        shown = ", ".join(map(str, argument)) if isinstance(argument, tuple) else str(argument)
+        subject = f"answer to {condition.subject}" if condition.on_answer else condition.subject
+        return f"{subject} {condition.operator.replace('_', ' ')} {shown}"
+    if isinstance(condition, Not):
+        return f"not ({describe(condition.item)})"
+    joiner = " and " if isinstance(condition, AllOf) else " or "
+    return "(" + joiner.join(describe(item) for item in condition.items) + ")"

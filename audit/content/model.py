@@ -1,0 +1,219 @@
+"""Frozen dataclasses of checklists, framework indexes and policies.
+
+Raw dicts never leave the loader: everything past it reads these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from audit.content.conditions import Condition
+from audit.model import AnswerType, Rating, Severity, Tier
+
+
+def frozen_map(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only view of a copy of `data`."""
+    return MappingProxyType(dict(data))
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    score: float | None = None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """`value <operator> bound` scores `score`; the first threshold that holds wins."""
+
+    operator: str
+    bound: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSpec:
+    type: AnswerType
+    options: tuple[Option, ...] = ()
+    thresholds: tuple[Threshold, ...] = ()
+    otherwise: float | None = None
+    unit: str | None = None
+    allow_na: bool = False
+    max_length: int | None = None
+
+    def option(self, value: str) -> Option | None:
+        return next((option for option in self.options if option.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRequirement:
+    """Proof a control asks for: one kind, or any one of several kinds."""
+
+    kinds: tuple[str, ...]
+    required: bool
+    max_age_days: int | None = None
+
+    @property
+    def label(self) -> str:
+        return " or ".join(self.kinds)
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    id: str
+    checklist: str
+    domain: str
+    section: str
+    title: str
+    question: str
+    guidance: str
+    answer: AnswerSpec
+    weight: int
+    severity: Severity
+    knockout: bool
+    applies_when: Condition | None
+    evidence: tuple[EvidenceRequirement, ...]
+    references: Mapping[str, tuple[str, ...]]
+    remediation: str
+    line: int | None = None
+
+    @property
+    def scored(self) -> bool:
+        return self.weight > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    id: str
+    version: str
+    title: str
+    domain: str
+    summary: str
+    sections: tuple[Section, ...]
+    controls: tuple[Control, ...]
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    id: str
+    title: str
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    id: str
+    title: str
+    publisher: str
+    edition: str
+    scope_note: str | None
+    requirements: tuple[Requirement, ...]
+    source: str
+    sha256: str
+
+    @property
+    def requirement_ids(self) -> frozenset[str]:
+        return frozenset(requirement.id for requirement in self.requirements)
+
+
+@dataclass(frozen=True, slots=True)
+class TierRule:
+    when: Condition
+    points: int
+    reason: str
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TierBand:
+    tier: Tier
+    min_points: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeRule:
+    checklist: str
+    reason: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingBand:
+    rating: Rating
+    min_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPolicy:
+    domain_weights: Mapping[str, float]
+    bands: tuple[RatingBand, ...]
+    knockout_cap: Rating
+    unverified_factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    reassess_days: Mapping[Tier, int]
+    response_days: int
+    questionnaire_reminders: tuple[int, ...]
+    evidence_warnings: tuple[int, ...]
+    remediation_days: Mapping[Severity, int]
+    expiring_within_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ValidityRule:
+    """How long a kind of evidence stays current; see `audit.evidence.validity`."""
+
+    rule: str
+    months: int | None = None
+    bridge_kind: str | None = None
+    bridge_max_months: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceKind:
+    id: str
+    label: str
+    validity: ValidityRule
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    version: str
+    title: str
+    summary: str
+    tier_rules: tuple[TierRule, ...]
+    tier_bands: tuple[TierBand, ...]
+    scope: tuple[ScopeRule, ...]
+    rating: RatingPolicy
+    cadence: Cadence
+    evidence_kinds: Mapping[str, EvidenceKind]
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSet:
+    """Everything a workspace's content says, loaded and checked together."""
+
+    checklists: tuple[Checklist, ...]
+    frameworks: Mapping[str, Framework]
+    policy: Policy
+    controls: Mapping[str, Control] = field(default_factory=lambda: frozen_map({}))
+
+    def checklist(self, checklist_id: str) -> Checklist | None:
+        return next((c for c in self.checklists if c.id == checklist_id), None)

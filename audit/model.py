@@ -1,0 +1,104 @@
+"""The domain's vocabulary: StrEnums whose values are what files and the database store."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """Severity of a finding when a control is not met."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Tier(StrEnum):
+    """Inherent risk tier of a vendor, before any control is considered."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Rating(StrEnum):
+    """Residual risk rating of an audit: what is left once controls are scored."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """0 for the best rating, 3 for the worst; used to apply caps."""
+        return _RATING_ORDER.index(self)
+
+
+_RATING_ORDER = (Rating.LOW, Rating.MODERATE, Rating.HIGH, Rating.CRITICAL)
+
+
+class AnswerType(StrEnum):
+    """How a control is answered; each has a scorer in `audit.content.answers`."""
+
+    YES_NO = "yes_no"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    NUMBER = "number"
+    PERCENT = "percent"
+    DATE = "date"
+    TEXT = "text"
+
+
+class Service(StrEnum):
+    PAYROLL = "payroll"
+    ACCOUNTING = "accounting"
+    HR_ADMIN = "hr_admin"
+    IT_SERVICES = "it_services"
+    CUSTOMER_SERVICE = "customer_service"
+    SALES = "sales"
+    MARKETING = "marketing"
+    DOCUMENT_MANAGEMENT = "document_management"
+    DATA_ENTRY = "data_entry"
+    LEGAL = "legal"
+    RESEARCH = "research"
+    ANALYTICS = "analytics"
+    PROCUREMENT = "procurement"
+    LOGISTICS = "logistics"
+
+
+class Delivery(StrEnum):
+    ONSHORE = "onshore"
+    NEARSHORE = "nearshore"
+    OFFSHORE = "offshore"
+
+
+class DataCategory(StrEnum):
+    NONE = "none"
+    INTERNAL = "internal"
+    PERSONAL = "personal"
+    SENSITIVE_PERSONAL = "sensitive_personal"
+    FINANCIAL = "financial"
+    PAYMENT_CARD = "payment_card"
+    HEALTH = "health"
+
+
+class Access(StrEnum):
+    NONE = "none"
+    APPLICATION = "application"
+    NETWORK = "network"
+    PRIVILEGED = "privileged"
+    PHYSICAL = "physical"
+
+
+class Criticality(StrEnum):
+    CRITICAL = "critical"
+    IMPORTANT = "important"
+    STANDARD = "standard"
+
+
+class ContractType(StrEnum):
+    FIXED_PRICE = "fixed_price"
+    TIME_AND_MATERIALS = "time_and_materials"

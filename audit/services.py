@@ -1,0 +1,55 @@
+"""Use cases: what the CLI, the scheduler and later the web layer call. Each composes the pure
+core with the IO edges; none prints or exits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from audit.content.coverage import Coverage, coverage
+from audit.content.library import load_content
+from audit.content.model import Checklist, ContentSet, Control
+from audit.errors import NotFoundError
+from audit.workspace import Workspace, init_workspace
+
+
+def create_workspace(target: Path) -> Workspace:
+    return init_workspace(target)
+
+
+def workspace_content(workspace: Workspace, extra: Sequence[Path] = ()) -> ContentSet:
+    """The workspace's checklists, framework indexes and policy, checked together."""
+    return load_content(
+        workspace.checklists_dir,
+        workspace.frameworks_dir,
+        workspace.policy_path,
+        label=workspace.relative,
+        extra=extra,
+        max_bytes=workspace.settings["max_content_bytes"],
+    )
+
+
+def find_item(content: ContentSet, item_id: str) -> Checklist | Control:
+    """A checklist by id, or a control by id (case-insensitive for controls)."""
+    checklist = content.checklist(item_id)
+    if checklist is not None:
+        return checklist
+    control = content.controls.get(item_id.upper())
+    if control is None:
+        raise NotFoundError(
+            f"no checklist or control '{item_id}'",
+            hint="`audit checklists list` shows checklists; control ids look like SEC-IAM-01",
+        )
+    return control
+
+
+def framework_coverage(content: ContentSet, framework_id: str) -> Coverage:
+    framework = content.frameworks.get(framework_id)
+    if framework is None:
+        known = ", ".join(sorted(content.frameworks))
+        raise NotFoundError(f"unknown framework '{framework_id}'", hint=f"known: {known}")
+    return coverage(content, framework)
+
+
+def all_coverage(content: ContentSet) -> list[Coverage]:
+    return [coverage(content, content.frameworks[k]) for k in sorted(content.frameworks)]

@@ -1,0 +1,124 @@
+"""Settings as one table: each row names its environment variable, its `audit.toml` key, its
+default and its meaning. Parsing, `audit.toml` checking and the README's table all come from it.
+
+Precedence: environment, then `audit.toml`, then the default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audit.errors import Problem, WorkspaceError
+
+
+def _positive_int(value: Any) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a positive whole number")
+    return number
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be non-empty text")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    env: str | None
+    toml: str | None
+    default: Any
+    parse: Callable[[Any], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url",
+        "AUDIT_DATABASE_URL",
+        "database_url",
+        None,
+        _text,
+        "SQLAlchemy URL of the database; default SQLite at .audit/audit.db. "
+        "For PostgreSQL: postgresql+psycopg://user@host/db",
+    ),
+    Setting(
+        "policy",
+        "AUDIT_POLICY",
+        "policy",
+        "default",
+        _text,
+        "Name of the policy file in policies/ (without .yaml)",
+    ),
+    Setting(
+        "max_content_bytes",
+        None,
+        "limits.content_bytes",
+        2 * 1024 * 1024,
+        _positive_int,
+        "Largest checklist, policy, vendor or questionnaire file accepted",
+    ),
+    Setting(
+        "max_evidence_bytes",
+        None,
+        "limits.evidence_bytes",
+        200 * 1024 * 1024,
+        _positive_int,
+        "Largest evidence file accepted",
+    ),
+)
+
+ENV_WORKSPACE = "AUDIT_WORKSPACE"
+CONFIG_FILE = "audit.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    values: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def _lookup(table: Mapping[str, Any], dotted: str) -> Any:
+    node: Any = table
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def load_settings(config: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment, `audit.toml` (if present) and defaults; all errors at once."""
+    environ = os.environ if environ is None else environ
+    table: dict[str, Any] = {}
+    source = config.name
+    if config.exists():
+        try:
+            table = tomllib.loads(config.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise WorkspaceError(f"{source}: invalid TOML: {exc}") from None
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for setting in SETTINGS:
+        raw, origin = setting.default, "default"
+        toml_value = _lookup(table, setting.toml) if setting.toml else None
+        if toml_value is not None:
+            raw, origin = toml_value, f"{source} {setting.toml}"
+        if setting.env and environ.get(setting.env):
+            raw, origin = environ[setting.env], setting.env
+        try:
+            values[setting.name] = None if raw is None else setting.parse(raw)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(origin, f"{setting.name}: {exc}"))
+    if problems:
+        raise WorkspaceError("; ".join(str(p) for p in problems))
+    return Settings(values)

@@ -1,0 +1,137 @@
+"""A workspace is a folder: `checklists/`, `policies/`, `reports/`, optional `audit.toml`, and
+`.audit/` for the database, evidence store, keys and outbox. The repository is one itself."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from audit.errors import WorkspaceError
+from audit.settings import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
+
+CONFIG_TEMPLATE = """\
+# Workspace settings. Environment variables override these (see README, "Settings").
+policy = "default"
+# database_url = "postgresql+psycopg://audit@localhost/audit"
+
+[limits]
+content_bytes = 2097152
+evidence_bytes = 209715200
+"""
+
+
+def builtin_root() -> Path:
+    """Where the built-in content lives: inside the wheel, or at the top of a source checkout."""
+    packaged = Path(str(resources.files("audit"))) / "_builtin"
+    if (packaged / "checklists").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    settings: Settings
+
+    @property
+    def checklists_dir(self) -> Path:
+        return self.root / "checklists"
+
+    @property
+    def frameworks_dir(self) -> Path:
+        return self.checklists_dir / "frameworks"
+
+    @property
+    def policies_dir(self) -> Path:
+        return self.root / "policies"
+
+    @property
+    def policy_path(self) -> Path:
+        return self.policies_dir / f"{self.settings['policy']}.yaml"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".audit"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.state_dir / "evidence"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.state_dir / "keys"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.state_dir / "outbox"
+
+    @property
+    def database_url(self) -> str:
+        url = self.settings["database_url"]
+        return str(url) if url else f"sqlite:///{self.state_dir / 'audit.db'}"
+
+    def relative(self, path: Path) -> str:
+        """`path` as a user reads it: relative to the workspace when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def resolve_root(option: Path | None) -> Path:
+    """The workspace folder from `--workspace`, then AUDIT_WORKSPACE, then the current folder."""
+    if option is not None:
+        return option
+    env = os.environ.get(ENV_WORKSPACE)
+    return Path(env) if env else Path.cwd()
+
+
+def open_workspace(root: Path) -> Workspace:
+    """Open an existing workspace; refuses a folder that is not one."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise WorkspaceError(
+            f"workspace {root} does not exist", hint=f"create one with: audit init {root}"
+        )
+    missing = [name for name in ("checklists", "policies") if not (root / name).is_dir()]
+    if missing:
+        raise WorkspaceError(
+            f"{root} is not a workspace (no {' or '.join(f'{m}/' for m in missing)})",
+            hint=f"create one with `audit init {root}`, or pass --workspace DIR",
+        )
+    return Workspace(root, load_settings(root / CONFIG_FILE))
+
+
+def init_workspace(target: Path) -> Workspace:
+    """Create a workspace with a copy of the built-in content; never overwrites anything."""
+    target = target.resolve()
+    if target.exists() and not target.is_dir():
+        raise WorkspaceError(f"{target} exists and is not a folder")
+    existing = [n for n in ("checklists", "policies", CONFIG_FILE) if (target / n).exists()]
+    if existing:
+        raise WorkspaceError(
+            f"{target} already has {', '.join(existing)}; nothing was changed",
+            hint="choose an empty folder, or use the existing workspace with --workspace",
+        )
+    source = builtin_root()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source / "checklists", target / "checklists")
+        shutil.copytree(source / "policies", target / "policies")
+        (target / CONFIG_FILE).write_text(CONFIG_TEMPLATE, encoding="utf-8")
+        for folder in ("reports", ".audit/evidence", ".audit/keys", ".audit/outbox"):
+            (target / folder).mkdir(parents=True, exist_ok=True)
+        (target / ".audit/keys").chmod(0o700)
+        gitignore = target / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text(".audit/\nreports/*.pdf\n", encoding="utf-8")
+    except OSError as exc:
+        raise WorkspaceError(f"cannot create workspace in {target}: {exc.strerror}") from None
+    return open_workspace(target)
