@@ -1,18 +1,33 @@
-"""Shared fixtures: a fresh workspace per test and the CLI through typer's runner."""
+"""Shared fixtures: fresh workspaces, both database backends, and the CLI through typer's runner.
+
+Store tests run on SQLite and on PostgreSQL. PostgreSQL comes from AUDIT_TEST_POSTGRES_URL; each
+test gets a schema of its own. Where AUDIT_REQUIRE_POSTGRES is set (CI), a missing or unreachable
+server fails the run instead of skipping.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
+import audit.store.tables  # noqa: F401 - registers the tables
 from audit.cli import app
-from audit.workspace import Workspace, builtin_root, init_workspace
+from audit.services.database import forget_engines
+from audit.workspace import Workspace, builtin_root, init_workspace, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "portfolio"
+POSTGRES_URL = os.environ.get("AUDIT_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = bool(os.environ.get("AUDIT_REQUIRE_POSTGRES"))
 
 
 @pytest.fixture(scope="session")
@@ -31,13 +46,75 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def cli(runner: CliRunner, workspace: Workspace) -> Callable[..., object]:
+def cli(runner: CliRunner, workspace: Workspace) -> Callable[..., Any]:
     """Run `audit --workspace WS ARGS...` and return the result."""
 
-    def invoke(*args: str) -> object:
-        return runner.invoke(app, ["--workspace", str(workspace.root), *args])
+    def invoke(*args: str) -> Any:
+        return runner.invoke(app, ["--workspace", str(workspace.root), *[str(a) for a in args]])
 
     return invoke
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("AUDIT_REQUIRE_POSTGRES is set but AUDIT_TEST_POSTGRES_URL is not")
+        pytest.skip("no PostgreSQL: set AUDIT_TEST_POSTGRES_URL to run the store tests on it")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL required but unreachable: {exc.orig}")
+        pytest.skip(f"PostgreSQL unreachable: {exc.orig}")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    forget_engines()
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'audit.db'}"
+        forget_engines()
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def db_workspace(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A workspace on each database backend."""
+    monkeypatch.setenv("AUDIT_DATABASE_URL", database_url)
+    init_workspace(tmp_path / "dbws")
+    return open_workspace(tmp_path / "dbws")
+
+
+@pytest.fixture
+def dcli(runner: CliRunner, db_workspace: Workspace) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        return runner.invoke(app, ["--workspace", str(db_workspace.root), *[str(a) for a in args]])
+
+    return invoke
+
+
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in key order: compare two to prove nothing changed."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    rows = {}
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            order = list(table.primary_key.columns)
+            rows[table.name] = [
+                tuple(r) for r in connection.execute(sa.select(table).order_by(*order))
+            ]
+    engine.dispose()
+    return rows
 
 
 def copy_content(target: Path) -> Path:

@@ -42,6 +42,8 @@ def test_wheel_carries_content_and_schemas(wheel: Path) -> None:
     assert "audit/_builtin/checklists/security.yaml" in names
     assert "audit/_builtin/checklists/frameworks/gdpr.yaml" in names
     assert "audit/content/schemas/checklist.schema.json" in names
+    assert "audit/_builtin/examples/portfolio/vendors.yaml" in names
+    assert "audit/store/migrations/versions/0001_register.py" in names
 
 
 def test_installed_wheel_inits_a_workspace_outside_the_repo(wheel: Path, tmp_path: Path) -> None:

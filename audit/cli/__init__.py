@@ -1,11 +1,14 @@
 """Command-line interface: thin typer commands over `audit.services`."""
 
-from audit.cli import checklists, workspace
+from audit.cli import checklists, demo, evidence, questionnaire, vendors, workspace
 from audit.cli.app import app, run
 
 app.add_typer(checklists.app, name="checklists")
+app.add_typer(vendors.app, name="vendors")
+app.add_typer(questionnaire.app, name="questionnaire")
+app.add_typer(evidence.app, name="evidence")
 
-__all__ = ["app", "main", "workspace"]
+__all__ = ["app", "demo", "main", "workspace"]
 
 
 def main() -> None:

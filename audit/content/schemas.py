@@ -16,7 +16,7 @@ from referencing import Registry, Resource
 from audit.content.yamlsafe import Document, Path
 from audit.errors import Problem
 
-SCHEMA_NAMES = ("checklist", "condition", "framework", "policy")
+SCHEMA_NAMES = ("checklist", "condition", "framework", "policy", "vendor")
 
 
 def load_schema(name: str) -> dict[str, Any]:

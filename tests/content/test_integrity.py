@@ -191,8 +191,8 @@ def test_tiering_cannot_use_the_tier(root: Path) -> None:
     policy = root / "policies" / "default.yaml"
     policy.write_text(
         policy.read_text().replace(
-            "{fact: vendor.criticality, equals: critical}, points: 35",
-            "{fact: vendor.tier, equals: critical}, points: 35",
+            "{fact: vendor.criticality, equals: critical}, points: 40",
+            "{fact: vendor.tier, equals: critical}, points: 40",
         )
     )
     found = load(root, GOOD)

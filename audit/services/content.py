@@ -1,5 +1,4 @@
-"""Use cases: what the CLI, the scheduler and later the web layer call. Each composes the pure
-core with the IO edges; none prints or exits."""
+"""Content use cases: the workspace, its checked content, lookups and coverage."""
 
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""`audit evidence add | list`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from audit import services
+from audit.cli.app import state
+from audit.cli.output import Format, render
+from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
+
+app = typer.Typer(help="Evidence files: reports, certificates, test results.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+DateOption = Annotated[str | None, typer.Option(metavar="DATE")]
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    file: Annotated[Path, typer.Argument(metavar="FILE")],
+    kind: Annotated[str, typer.Option(help="Evidence kind from the policy, e.g. soc2_type2.")],
+    issued: DateOption = None,
+    expires: DateOption = None,
+    period_end: DateOption = None,
+    control: Annotated[
+        list[str] | None, typer.Option(help="A control this evidence supports (repeatable).")
+    ] = None,
+) -> None:
+    """Store an evidence file (content-addressed: the same bytes are stored once)."""
+    result = services.add_evidence(
+        state(ctx).workspace(),
+        vendor_id,
+        file,
+        kind,
+        issued=parse_date(issued, "--issued"),
+        expires=parse_date(expires, "--expires"),
+        period_end=parse_date(period_end, "--period-end"),
+        controls=control or (),
+    )
+    row = result.evidence
+    verb = "already held as" if result.already_registered else "stored as"
+    out.print(f"{verb} evidence #{row.id}: {row.kind} sha256 {row.sha256}", markup=False)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    vendor_id: Annotated[str | None, typer.Argument(metavar="[VENDOR]")] = None,
+    expiring_within: Annotated[
+        int | None,
+        typer.Option(metavar="DAYS", help="Only evidence that stops being current within DAYS."),
+    ] = None,
+    as_of_date: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Evidence with kind, file, SHA-256, validity and state (current, expiring, expired)."""
+    statuses = services.list_evidence(
+        state(ctx).workspace(),
+        vendor_id,
+        as_of=as_of(as_of_date),
+        expiring_within=expiring_within,
+    )
+    rows = [
+        {
+            "id": s.evidence.id,
+            "vendor": s.evidence.vendor_id,
+            "kind": s.evidence.kind,
+            "file": s.evidence.file_name,
+            "sha256": s.evidence.sha256,
+            "valid_until": s.validity.valid_until.isoformat() if s.validity.valid_until else "open",
+            "validity": s.validity.basis,
+            "state": s.state.value,
+            "controls": s.evidence.controls,
+        }
+        for s in statuses
+    ]
+    columns = ["id", "vendor", "kind", "file", "sha256", "valid_until", "state"]
+    render(rows, columns, fmt, title="Evidence")

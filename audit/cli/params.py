@@ -1,0 +1,30 @@
+"""Shared option types and parsing for the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from audit.cli.output import Format
+from audit.errors import InputError
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="Date to judge by (default today).")
+]
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """An ISO 8601 date from an option, or a clear refusal naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def as_of(value: str | None) -> dt.date:
+    return parse_date(value, "--as-of") or dt.date.today()

@@ -1,0 +1,1 @@
+"""Evidence: validity rules (pure) and the content-addressed file store."""

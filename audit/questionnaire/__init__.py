@@ -1,0 +1,1 @@
+"""Questionnaires: the file a vendor fills in, and reading it back."""

@@ -1,0 +1,226 @@
+"""Reading vendor files (CSV, YAML, JSON) into checked vendor records.
+
+All three formats become the same records and go through `vendor.schema.json`; a CSV row's
+problems are reported with its line, so a user sees `vendors.csv:7: vendors[acme].contract.start`.
+List columns in CSV are separated by `;`, and the parts of a subcontractor, SLA or contact by `|`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from audit.content.schemas import validate
+from audit.content.yamlsafe import Document, parse_yaml
+from audit.errors import ContentError, Problem
+from audit.vendor import Vendor, vendor_from_record
+
+LIST_COLUMNS = ("services", "countries", "data", "access")
+CONTRACT_COLUMNS = {
+    "contract_type": ("type", str),
+    "contract_start": ("start", str),
+    "contract_end": ("end", str),
+    "contract_notice_days": ("notice_days", int),
+    "contract_annual_value": ("annual_value", float),
+    "contract_currency": ("currency", str),
+    "contract_right_to_audit": ("right_to_audit", "bool"),
+}
+PARTS = {
+    "subcontractors": ("name", "service", "country"),
+    "sla": ("metric", "target", "unit"),
+    "contacts": ("name", "email", "role"),
+}
+CSV_COLUMNS = (
+    "id",
+    "name",
+    *LIST_COLUMNS,
+    "delivery",
+    "criticality",
+    "onboarded",
+    *CONTRACT_COLUMNS,
+    *PARTS,
+    "owner",
+)
+TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _convert(value: str, kind: Any) -> Any:
+    """Turn CSV text into the type the schema expects; leave it as text when it cannot be."""
+    if kind == "bool":
+        lowered = value.lower()
+        return True if lowered in TRUE else False if lowered in FALSE else value
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
+def _csv_record(row: dict[str, str]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    contract: dict[str, Any] = {}
+    for column, raw in row.items():
+        cell = (raw or "").strip()
+        if not cell:
+            continue
+        if column in LIST_COLUMNS:
+            record[column] = _split(cell)
+        elif column in CONTRACT_COLUMNS:
+            key, kind = CONTRACT_COLUMNS[column]
+            contract[key] = _convert(cell, kind)
+        elif column in PARTS:
+            names = PARTS[column]
+            items = []
+            for part in _split(cell):
+                values = [v.strip() for v in part.split("|")]
+                item = {k: v for k, v in zip(names, values, strict=False) if v}
+                if column == "sla" and "target" in item:
+                    item["target"] = _convert(item["target"], float)
+                items.append(item)
+            record[column] = items
+        else:
+            record[column] = cell
+    if contract:
+        record["contract"] = contract
+    return record
+
+
+def parse_csv(raw: bytes, source: str) -> Document:
+    """Vendor records from CSV bytes, with the line of every row."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(source, "not UTF-8 text", line=line)]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if unknown or not header:
+        message = f"unknown column(s) {', '.join(unknown)}" if unknown else "no header row"
+        raise ContentError(
+            [Problem(source, f"{message}; columns are: {', '.join(CSV_COLUMNS)}", line=1)]
+        )
+    records: list[dict[str, Any]] = []
+    lines: dict[tuple[str | int, ...], int] = {}
+    for index, row in enumerate(reader):
+        if None in row:
+            raise ContentError([Problem(source, "more cells than columns", line=reader.line_num)])
+        lines[("vendors", index)] = reader.line_num
+        records.append(_csv_record(row))
+    if not records:
+        raise ContentError([Problem(source, "no vendor rows", line=1)])
+    return Document(source, {"vendors": records}, lines)
+
+
+PARSERS: dict[str, Callable[[bytes, str], Document]] = {
+    ".csv": parse_csv,
+    ".yaml": parse_yaml,
+    ".yml": parse_yaml,
+    ".json": parse_yaml,  # JSON is read as YAML 1.2, which it is a subset of
+}
+
+
+def _semantic_problems(document: Document) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for index, record in enumerate(document.data["vendors"]):
+        where = f"vendors[{record['id']}]"
+        line = document.line_of(("vendors", index))
+        if record["id"] in seen:
+            problems.append(
+                Problem(
+                    document.source,
+                    f"vendor id '{record['id']}' appears twice "
+                    f"(also vendor #{seen[record['id']] + 1})",
+                    line=line,
+                    path=where,
+                )
+            )
+        seen.setdefault(record["id"], index)
+        dates = {"onboarded": record.get("onboarded")}
+        dates |= {f"contract.{k}": record["contract"].get(k) for k in ("start", "end")}
+        parsed = {}
+        for name, value in dates.items():
+            if value is None:
+                continue
+            try:
+                parsed[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        document.source,
+                        f"{value!r} is not a date",
+                        line=line,
+                        path=f"{where}.{name}",
+                    )
+                )
+        start, end = parsed.get("contract.start"), parsed.get("contract.end")
+        if start and end and end < start:
+            problems.append(
+                Problem(
+                    document.source,
+                    "contract ends before it starts",
+                    line=line,
+                    path=f"{where}.contract.end",
+                )
+            )
+        if "none" in record["data"] and len(record["data"]) > 1:
+            problems.append(
+                Problem(
+                    document.source,
+                    "'none' cannot be combined with other data",
+                    line=line,
+                    path=f"{where}.data",
+                )
+            )
+        if "none" in record["access"] and len(record["access"]) > 1:
+            problems.append(
+                Problem(
+                    document.source,
+                    "'none' cannot be combined with other access",
+                    line=line,
+                    path=f"{where}.access",
+                )
+            )
+    return problems
+
+
+def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]:
+    """Every vendor in the file, or ContentError listing every bad row and field."""
+    parser = PARSERS.get(path.suffix.lower())
+    if parser is None:
+        raise ContentError([Problem(source, "expected a .csv, .yaml, .yml or .json file")])
+    if path.is_symlink() or not path.is_file():
+        raise ContentError([Problem(source, "not a regular file")])
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ContentError([Problem(source, f"file is {size:,} bytes; the limit is {max_bytes:,}")])
+    document = parser(path.read_bytes(), source)
+    if isinstance(document.data, list):  # a bare list of vendors is accepted too
+        document = Document(
+            source,
+            {"vendors": document.data},
+            {("vendors", *k): v for k, v in document.lines.items()},
+        )
+    problems = validate("vendor", document)
+    if not problems:
+        problems = _semantic_problems(document)
+    if problems:
+        raise ContentError(problems, hint="nothing was imported; fix the file and run it again")
+    return [vendor_from_record(record) for record in document.data["vendors"]]
+
+
+def check_vendor_record(record: dict[str, Any], source: str) -> Vendor:
+    """One vendor record (from `vendors add`), checked like a file."""
+    document = Document(source, {"vendors": [record]}, {})
+    problems = validate("vendor", document) or _semantic_problems(document)
+    if problems:
+        raise ContentError(problems, hint="nothing was added")
+    return vendor_from_record(record)

@@ -1,0 +1,36 @@
+"""Use cases: what the CLI, the scheduler and later the web layer call. Each composes the pure
+core with the IO edges; none prints or exits."""
+
+from audit.services.content import (
+    all_coverage,
+    create_workspace,
+    find_item,
+    framework_coverage,
+    workspace_content,
+)
+from audit.services.evidence import add_evidence, list_evidence
+from audit.services.questionnaires import (
+    import_questionnaire,
+    issue_questionnaire,
+    list_questionnaires,
+    show_submission,
+)
+from audit.services.vendors import add_vendor, import_vendors, list_vendors, show_vendor
+
+__all__ = [
+    "add_evidence",
+    "add_vendor",
+    "all_coverage",
+    "create_workspace",
+    "find_item",
+    "framework_coverage",
+    "import_questionnaire",
+    "import_vendors",
+    "issue_questionnaire",
+    "list_evidence",
+    "list_questionnaires",
+    "list_vendors",
+    "show_submission",
+    "show_vendor",
+    "workspace_content",
+]

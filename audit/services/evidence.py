@@ -1,0 +1,152 @@
+"""Evidence use cases: add a file for a vendor, list evidence with its validity and state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit.content.model import Policy
+from audit.errors import ContentError, InputError, Problem
+from audit.evidence.store import BlobStore, check_file
+from audit.evidence.validity import EvidenceDates, EvidenceState, Validity, required_dates, validity
+from audit.services.content import workspace_content
+from audit.services.database import reading, transaction
+from audit.services.vendors import load_vendor
+from audit.store import queries
+from audit.store.tables import EvidenceRow
+from audit.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    evidence: EvidenceRow
+    stored_new_bytes: bool
+    already_registered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceStatus:
+    evidence: EvidenceRow
+    label: str
+    validity: Validity
+    state: EvidenceState
+
+
+def add_evidence(
+    workspace: Workspace,
+    vendor_id: str,
+    path: Path,
+    kind: str,
+    *,
+    issued: dt.date | None = None,
+    expires: dt.date | None = None,
+    period_end: dt.date | None = None,
+    controls: Sequence[str] = (),
+) -> Added:
+    """Store the file once (content-addressed) and register it for the vendor."""
+    content = workspace_content(workspace)
+    load_vendor(workspace, vendor_id)
+    source = str(path)
+    problems = []
+    evidence_kind = content.policy.evidence_kinds.get(kind)
+    if evidence_kind is None:
+        known = ", ".join(sorted(content.policy.evidence_kinds))
+        problems.append(Problem(source, f"unknown evidence kind '{kind}' (known: {known})"))
+    else:
+        given = {"issued": issued, "expires": expires, "period_end": period_end}
+        for name in required_dates(evidence_kind):
+            if given[name] is None:
+                flag = "--" + name.replace("_", "-")
+                problems.append(Problem(source, f"evidence of kind {kind} needs {flag} DATE"))
+    unknown = [c for c in controls if c.upper() not in content.controls]
+    problems += [Problem(source, f"unknown control '{c}'") for c in unknown]
+    if issued and expires and expires < issued:
+        problems.append(Problem(source, "--expires is before --issued"))
+    if problems:
+        raise ContentError(problems, hint="nothing was stored")
+    limit = workspace.settings["max_evidence_bytes"]
+    check_file(path, limit)
+    blob = BlobStore(workspace.evidence_dir).put(path, limit)
+    control_ids = sorted({c.upper() for c in controls})
+    wanted: dict[str, object] = {
+        "issued": issued,
+        "expires": expires,
+        "period_end": period_end,
+        "controls": control_ids,
+    }
+    with transaction(workspace) as session:
+        existing = queries.evidence_by_hash(session, vendor_id, blob.sha256, kind)
+        if existing is not None:
+            have = {k: getattr(existing, k) for k in wanted}
+            have["controls"] = sorted(existing.controls)
+            if have != wanted:
+                raise InputError(
+                    f"this file is already evidence #{existing.id} of {vendor_id} as {kind}, "
+                    "with other dates or controls; nothing was changed",
+                    hint="evidence is never edited in place: add the corrected document",
+                )
+            return Added(existing, blob.new, already_registered=True)
+        row = EvidenceRow(
+            vendor_id=vendor_id,
+            kind=kind,
+            sha256=blob.sha256,
+            file_name=path.name,
+            size=blob.size,
+            issued=issued,
+            expires=expires,
+            period_end=period_end,
+            controls=control_ids,
+        )
+        session.add(row)
+        session.flush()
+    return Added(row, blob.new, already_registered=False)
+
+
+def _dates(row: EvidenceRow) -> EvidenceDates:
+    return EvidenceDates(row.kind, row.issued, row.expires, row.period_end)
+
+
+def evidence_status(
+    rows: Sequence[EvidenceRow], policy: Policy, as_of: dt.date
+) -> list[EvidenceStatus]:
+    """Validity and state of each row; bridge letters of the same vendor extend SOC reports."""
+    by_vendor: dict[str, list[EvidenceDates]] = {}
+    for row in rows:
+        by_vendor.setdefault(row.vendor_id, []).append(_dates(row))
+    result = []
+    for row in rows:
+        kind = policy.evidence_kinds.get(row.kind)
+        if kind is None:  # a kind removed from the policy since: say so rather than guess
+            window = Validity(None, None, "kind no longer in the policy")
+            result.append(EvidenceStatus(row, row.kind, window, EvidenceState.EXPIRED))
+            continue
+        window = validity(kind, _dates(row), by_vendor[row.vendor_id])
+        state = window.state(as_of, policy.cadence.expiring_within_days)
+        result.append(EvidenceStatus(row, kind.label, window, state))
+    return result
+
+
+def list_evidence(
+    workspace: Workspace,
+    vendor_id: str | None = None,
+    *,
+    as_of: dt.date | None = None,
+    expiring_within: int | None = None,
+) -> list[EvidenceStatus]:
+    content = workspace_content(workspace)
+    if vendor_id is not None:
+        load_vendor(workspace, vendor_id)
+    as_of = as_of or dt.date.today()
+    with reading(workspace) as session:
+        rows = queries.evidence(session, vendor_id)
+    statuses = evidence_status(rows, content.policy, as_of)
+    if expiring_within is None:
+        return statuses
+    horizon = as_of + dt.timedelta(days=expiring_within)
+    return [
+        s
+        for s in statuses
+        if s.validity.valid_until is not None and s.validity.valid_until <= horizon
+    ]

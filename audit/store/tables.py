@@ -1,0 +1,115 @@
+"""The database tables. Rows that record what happened (revisions, submissions, answers,
+evidence) are only ever inserted: corrections are new rows, so nothing is silently lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _json(nullable: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=nullable))
+
+
+def _stamp() -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class VendorRow(SQLModel, table=True):
+    """The current facts of a vendor; every version is also kept in vendor_revision."""
+
+    __tablename__ = "vendor"
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    criticality: str = Field(max_length=20, index=True)
+    delivery: str = Field(max_length=20)
+    owner: str = Field(max_length=254)
+    onboarded: dt.date | None = None
+    record: dict[str, Any] = _json()
+    revision: int = 1
+    created_at: dt.datetime = _stamp()
+    updated_at: dt.datetime = _stamp()
+
+
+class VendorRevision(SQLModel, table=True):
+    __tablename__ = "vendor_revision"
+    __table_args__ = (UniqueConstraint("vendor_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64)
+    revision: int
+    record: dict[str, Any] = _json()
+    source: str = Field(max_length=500)
+    changed_at: dt.datetime = _stamp()
+
+
+class QuestionnaireRow(SQLModel, table=True):
+    __tablename__ = "questionnaire"
+
+    id: str = Field(primary_key=True, max_length=80)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64, index=True)
+    issued: dt.date
+    due: dt.date = Field(index=True)
+    checklists: dict[str, Any] = _json()
+    controls: list[str] = _json()
+    content_sha256: str = Field(max_length=64)
+    created_at: dt.datetime = _stamp()
+
+
+class SubmissionRow(SQLModel, table=True):
+    __tablename__ = "submission"
+    __table_args__ = (
+        UniqueConstraint("questionnaire_id", "version"),
+        Index("ix_submission_vendor_imported", "vendor_id", "imported_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(foreign_key="questionnaire.id", max_length=80)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64)
+    version: int
+    source_name: str = Field(max_length=500)
+    sha256: str = Field(max_length=64)
+    answered: int
+    unanswered: int
+    imported_at: dt.datetime = _stamp()
+
+
+class AnswerRow(SQLModel, table=True):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("submission_id", "control_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id")
+    control_id: str = Field(max_length=20)
+    value: Any = _json(nullable=True)
+    comment: str | None = None
+    evidence: list[str] = _json()
+
+
+class EvidenceRow(SQLModel, table=True):
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "sha256", "kind"),
+        Index("ix_evidence_vendor_kind", "vendor_id", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64)
+    kind: str = Field(max_length=64)
+    sha256: str = Field(max_length=64, index=True)
+    file_name: str = Field(max_length=255)
+    size: int
+    issued: dt.date | None = None
+    expires: dt.date | None = None
+    period_end: dt.date | None = None
+    controls: list[str] = _json()
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")
+    added_at: dt.datetime = _stamp()

@@ -1,0 +1,54 @@
+"""Inherent risk tier from vendor facts and the policy's rules (pure).
+
+Every matching rule adds its points, except that within a `group` only the highest matching
+rule counts. The result keeps the reasons, e.g. "offshore delivery +15; payment card data +30".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from audit.content.conditions import evaluate
+from audit.content.model import Policy, TierRule
+from audit.model import Tier
+
+
+@dataclass(frozen=True, slots=True)
+class TierReason:
+    reason: str
+    points: int
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.points:+d}"
+
+
+@dataclass(frozen=True, slots=True)
+class TierResult:
+    tier: Tier
+    points: int
+    reasons: tuple[TierReason, ...]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(str(r) for r in self.reasons) or "no risk factors"
+
+
+def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
+    """The tier of a vendor with these facts, with the rules that put it there, in policy order."""
+    best_in_group: dict[str, TierRule] = {}
+    counted: list[TierRule] = []
+    for rule in policy.tier_rules:
+        if not evaluate(rule.when, facts, {}):
+            continue
+        if rule.group is None:
+            counted.append(rule)
+        elif rule.group not in best_in_group or rule.points > best_in_group[rule.group].points:
+            best_in_group[rule.group] = rule
+    chosen = set(map(id, counted)) | set(map(id, best_in_group.values()))
+    ordered = [rule for rule in policy.tier_rules if id(rule) in chosen]
+    points = sum(rule.points for rule in ordered)
+    band = next(b for b in policy.tier_bands if points >= b.min_points)
+    reasons = tuple(TierReason(rule.reason, rule.points) for rule in ordered)
+    return TierResult(band.tier, points, reasons)

@@ -1,0 +1,1 @@
+"""`make bench`: throughput figures, each against a raw baseline run in the same process."""

@@ -1,0 +1,134 @@
+"""`audit evidence add | list`: content-addressed storage and validity by policy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from audit.workspace import Workspace
+from tests.conftest import EXAMPLES, snapshot
+
+VENDOR = "harbourline-contact"
+
+
+@pytest.fixture
+def registered(dcli) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+
+
+def test_sha256_and_stored_once(dcli, db_workspace: Workspace, registered, tmp_path: Path) -> None:
+    report = tmp_path / "soc2.pdf"
+    report.write_bytes(os.urandom(300_000))
+    expected = hashlib.sha256(report.read_bytes()).hexdigest()
+    args = ("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    first = dcli(*args, "--control", "SEC-IAM-01")
+    assert first.exit_code == 0, first.output
+    assert expected in first.output
+    again = dcli(*args, "--control", "SEC-IAM-01")
+    assert again.exit_code == 0 and "already held" in again.output
+    other = dcli(
+        "evidence",
+        "add",
+        "meridian-payroll",
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-end",
+        "2025-09-30",
+    )
+    assert other.exit_code == 0
+    blobs = [p for p in db_workspace.evidence_dir.rglob("*") if p.is_file()]
+    assert [p.name for p in blobs] == [expected]
+    rows = json.loads(dcli("evidence", "list", "-f", "json", "--as-of", "2026-06-01").output)
+    assert len(rows) == 2 and {r["sha256"] for r in rows} == {expected}
+    assert rows[0]["valid_until"] == "2026-09-30" and rows[0]["state"] == "current"
+
+
+def test_bridge_letter_and_expiring_filter(dcli, registered, tmp_path: Path) -> None:
+    report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
+    report.write_text("report")
+    bridge.write_text("bridge")
+    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli(
+        "evidence",
+        "add",
+        VENDOR,
+        bridge,
+        "--kind",
+        "soc2_bridge_letter",
+        "--issued",
+        "2026-10-01",
+        "--expires",
+        "2027-01-15",
+    )
+    rows = json.loads(
+        dcli("evidence", "list", VENDOR, "-f", "json", "--as-of", "2026-12-14").output
+    )
+    soc = next(r for r in rows if r["kind"] == "soc2_type2")
+    assert soc["valid_until"] == "2026-12-30" and soc["state"] == "expiring"
+    soon = json.loads(
+        dcli(
+            "evidence", "list", "--expiring-within", "20", "--as-of", "2026-12-14", "-f", "json"
+        ).output
+    )
+    assert [r["kind"] for r in soon] == ["soc2_type2"]
+
+
+def test_refusals_change_nothing(dcli, db_workspace: Workspace, registered, tmp_path: Path) -> None:
+    real = tmp_path / "real.pdf"
+    real.write_text("x")
+    link = tmp_path / "link.pdf"
+    link.symlink_to(real)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"0" * 2048)
+    (db_workspace.root / "audit.toml").write_text("[limits]\nevidence_bytes = 1024\n")
+    before = snapshot(db_workspace.database_url)
+    cases = [
+        (
+            ("evidence", "add", VENDOR, link, "--kind", "dpa", "--expires", "2027-01-01"),
+            "symbolic links are refused",
+        ),
+        (
+            ("evidence", "add", VENDOR, tmp_path, "--kind", "dpa", "--expires", "2027-01-01"),
+            "not a regular file",
+        ),
+        (
+            ("evidence", "add", VENDOR, big, "--kind", "dpa", "--expires", "2027-01-01"),
+            "the limit is 1,024",
+        ),
+        (("evidence", "add", VENDOR, real, "--kind", "dpaa"), "unknown evidence kind 'dpaa'"),
+        (("evidence", "add", VENDOR, real, "--kind", "pentest_report"), "needs --issued DATE"),
+        (
+            ("evidence", "add", VENDOR, real, "--kind", "dpa", "--expires", "2027-02-30"),
+            "'2027-02-30' is not a date",
+        ),
+        (
+            ("evidence", "add", "nobody", real, "--kind", "dpa", "--expires", "2027-01-01"),
+            "no vendor 'nobody'",
+        ),
+        (
+            (
+                "evidence",
+                "add",
+                VENDOR,
+                real,
+                "--kind",
+                "dpa",
+                "--expires",
+                "2027-01-01",
+                "--control",
+                "NOPE-01",
+            ),
+            "unknown control",
+        ),
+    ]
+    for args, message in cases:
+        result = dcli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (message, result.output)
+    assert snapshot(db_workspace.database_url) == before
+    assert not [p for p in db_workspace.evidence_dir.rglob("*") if p.is_file()]
