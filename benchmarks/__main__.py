@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import ingest
+from benchmarks import ingest, scoring
 
 BENCHMARKS: dict[str, Callable[[bool, int], dict[str, Any]]] = {
     "ingest": ingest.run,
+    "scoring": scoring.run,
 }
 TARGETS: dict[str, tuple[str, float]] = {
     "ingest_ratio": (">=", 0.5),
+    "score_evals_per_s": (">=", 1_000_000),
+    "score_peak_mb": ("<=", 300),
 }
 
 

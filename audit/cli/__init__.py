@@ -1,14 +1,24 @@
 """Command-line interface: thin typer commands over `audit.services`."""
 
-from audit.cli import checklists, demo, evidence, questionnaire, vendors, workspace
+from audit.cli import (
+    assess,
+    checklists,
+    demo,
+    evidence,
+    findings,
+    questionnaire,
+    vendors,
+    workspace,
+)
 from audit.cli.app import app, run
 
 app.add_typer(checklists.app, name="checklists")
 app.add_typer(vendors.app, name="vendors")
 app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(findings.app, name="findings")
 
-__all__ = ["app", "demo", "main", "workspace"]
+__all__ = ["app", "assess", "demo", "main", "workspace"]
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Use cases: what the CLI, the scheduler and later the web layer call. Each composes the pure
 core with the IO edges; none prints or exits."""
 
+from audit.services.assessments import assess, diff_runs, get_run, history
 from audit.services.content import (
     all_coverage,
     create_workspace,
@@ -9,6 +10,12 @@ from audit.services.content import (
     workspace_content,
 )
 from audit.services.evidence import add_evidence, list_evidence
+from audit.services.findings import (
+    accept_finding,
+    finding_history,
+    list_findings,
+    update_finding,
+)
 from audit.services.questionnaires import (
     import_questionnaire,
     issue_questionnaire,
@@ -18,6 +25,14 @@ from audit.services.questionnaires import (
 from audit.services.vendors import add_vendor, import_vendors, list_vendors, show_vendor
 
 __all__ = [
+    "accept_finding",
+    "assess",
+    "diff_runs",
+    "finding_history",
+    "get_run",
+    "history",
+    "list_findings",
+    "update_finding",
     "add_evidence",
     "add_vendor",
     "all_coverage",

@@ -11,12 +11,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import insert
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from audit.store.tables import (
     AnswerRow,
+    AuditRunRow,
     EvidenceRow,
+    FindingEventRow,
+    FindingRow,
     QuestionnaireRow,
     SubmissionRow,
     VendorRevision,
@@ -81,9 +84,9 @@ def save_vendors(
             }
         )
     if new_rows:
-        session.execute(insert(VendorRow), new_rows)
+        session.execute(sa.insert(VendorRow), new_rows)
     session.flush()
-    session.execute(insert(VendorRevision), revision_rows)
+    session.execute(sa.insert(VendorRevision), revision_rows)
 
 
 def vendor_revisions(session: Session, vendor_id: str) -> Sequence[VendorRevision]:
@@ -190,4 +193,100 @@ def evidence(session: Session, vendor_id: str | None = None) -> Sequence[Evidenc
     )
     if vendor_id is not None:
         query = query.where(EvidenceRow.vendor_id == vendor_id)
+    return session.exec(query).all()
+
+
+def submission_as_of(session: Session, vendor_id: str, as_of: dt.date) -> SubmissionRow | None:
+    """The newest submission of the newest questionnaire issued on or before `as_of`."""
+    query = (
+        select(SubmissionRow)
+        .join(QuestionnaireRow, col(QuestionnaireRow.id) == col(SubmissionRow.questionnaire_id))
+        .where(SubmissionRow.vendor_id == vendor_id, col(QuestionnaireRow.issued) <= as_of)
+        .order_by(
+            col(QuestionnaireRow.issued).desc(),
+            col(SubmissionRow.version).desc(),
+        )
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
+def insert_run(session: Session, run: AuditRunRow) -> int:
+    session.add(run)
+    session.flush()
+    assert run.id is not None  # noqa: S101 - assigned by flush
+    return run.id
+
+
+def run(session: Session, run_id: int) -> AuditRunRow | None:
+    return session.get(AuditRunRow, run_id)
+
+
+def runs(session: Session, vendor_id: str) -> Sequence[AuditRunRow]:
+    query = (
+        select(AuditRunRow)
+        .where(AuditRunRow.vendor_id == vendor_id)
+        .order_by(col(AuditRunRow.as_of), col(AuditRunRow.id))
+    )
+    return session.exec(query).all()
+
+
+def latest_runs(session: Session) -> dict[str, tuple[int, dt.date, str, float]]:
+    """Per vendor, its newest run: id, as_of, rating, score (one indexed query for all)."""
+    newest = (
+        sa.select(col(AuditRunRow.vendor_id), func.max(col(AuditRunRow.id)).label("run_id"))
+        .group_by(col(AuditRunRow.vendor_id))
+        .subquery()
+    )
+    query = sa.select(
+        col(AuditRunRow.vendor_id),
+        col(AuditRunRow.id),
+        col(AuditRunRow.as_of),
+        col(AuditRunRow.rating),
+        col(AuditRunRow.score),
+    ).join(newest, col(AuditRunRow.id) == newest.c.run_id)
+    return {v: (i, a, r, s) for v, i, a, r, s in session.execute(query).all()}
+
+
+def findings_of(session: Session, vendor_id: str) -> Sequence[FindingRow]:
+    query = select(FindingRow).where(FindingRow.vendor_id == vendor_id).order_by(col(FindingRow.id))
+    return session.exec(query).all()
+
+
+def finding(session: Session, finding_id: int) -> FindingRow | None:
+    return session.get(FindingRow, finding_id)
+
+
+def findings(
+    session: Session,
+    *,
+    vendor_id: str | None = None,
+    statuses: Sequence[str] | None = None,
+    due_before: dt.date | None = None,
+) -> Sequence[FindingRow]:
+    query = select(FindingRow)
+    if vendor_id is not None:
+        query = query.where(FindingRow.vendor_id == vendor_id)
+    if statuses:
+        query = query.where(col(FindingRow.status).in_(list(statuses)))
+    if due_before is not None:
+        query = query.where(col(FindingRow.due) < due_before)
+    return session.exec(query.order_by(col(FindingRow.vendor_id), col(FindingRow.control_id))).all()
+
+
+def events(session: Session, finding_ids: Sequence[int]) -> Sequence[FindingEventRow]:
+    query = (
+        select(FindingEventRow)
+        .where(col(FindingEventRow.finding_id).in_(list(finding_ids)))
+        .order_by(col(FindingEventRow.id))
+    )
+    return session.exec(query).all()
+
+
+def run_events(session: Session, run_ids: Sequence[int]) -> Sequence[FindingEventRow]:
+    query = (
+        select(FindingEventRow)
+        .where(col(FindingEventRow.run_id).in_(list(run_ids)))
+        .order_by(col(FindingEventRow.id))
+    )
     return session.exec(query).all()

@@ -91,7 +91,7 @@ class AnswerRow(SQLModel, table=True):
     control_id: str = Field(max_length=20)
     value: Any = _json(nullable=True)
     comment: str | None = None
-    evidence: list[str] = _json()
+    evidence: list[int] = _json()  # evidence ids the vendor cited for this control
 
 
 class EvidenceRow(SQLModel, table=True):
@@ -113,3 +113,64 @@ class EvidenceRow(SQLModel, table=True):
     controls: list[str] = _json()
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
     added_at: dt.datetime = _stamp()
+
+
+class AuditRunRow(SQLModel, table=True):
+    """One assessment, immutable once written: its inputs, its result and the result's hash."""
+
+    __tablename__ = "audit_run"
+    __table_args__ = (Index("ix_audit_run_vendor_as_of", "vendor_id", "as_of"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64)
+    as_of: dt.date
+    tier: str = Field(max_length=20)
+    score: float
+    rating: str = Field(max_length=20)
+    band_rating: str = Field(max_length=20)
+    sha256: str = Field(max_length=64)
+    submission_id: int | None = Field(default=None, foreign_key="submission.id")
+    inputs: dict[str, Any] = _json()
+    result: dict[str, Any] = _json()
+    created_at: dt.datetime = _stamp()
+
+
+class FindingRow(SQLModel, table=True):
+    """The current state of a finding; its history is in finding_event."""
+
+    __tablename__ = "finding"
+    __table_args__ = (
+        UniqueConstraint("vendor_id", "control_id"),
+        Index("ix_finding_status_due", "status", "due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    vendor_id: str = Field(foreign_key="vendor.id", max_length=64)
+    control_id: str = Field(max_length=20)
+    severity: str = Field(max_length=20)
+    status: str = Field(max_length=20)
+    due: dt.date
+    opened_run_id: int = Field(foreign_key="audit_run.id")
+    last_seen_run_id: int = Field(foreign_key="audit_run.id")
+    resolved_run_id: int | None = Field(default=None, foreign_key="audit_run.id")
+    owner: str | None = Field(default=None, max_length=254)
+    accepted_until: dt.date | None = None
+    accepted_reason: str | None = None
+    approver: str | None = Field(default=None, max_length=200)
+    updated_at: dt.datetime = _stamp()
+
+
+class FindingEventRow(SQLModel, table=True):
+    """Every change to a finding: who, when, why. Only ever inserted."""
+
+    __tablename__ = "finding_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="finding.id", index=True)
+    run_id: int | None = Field(default=None, foreign_key="audit_run.id")
+    at: dt.datetime = _stamp()
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    note: str | None = None

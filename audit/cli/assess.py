@@ -1,0 +1,205 @@
+"""`audit assess`, `audit history` and `audit diff`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from audit import services
+from audit.cli.app import app, state
+from audit.cli.output import Format, render
+from audit.cli.params import AsOfOption, FormatOption, as_of
+from audit.scoring import FAILING
+
+out = Console(highlight=False, soft_wrap=True)
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(scores: list[float]) -> str:
+    return "".join(BARS[min(len(BARS) - 1, int(s / 100 * len(BARS)))] for s in scores)
+
+
+def _record(assessment: services.assessments.Assessment) -> dict[str, Any]:
+    result = assessment.result
+    return {
+        "run": assessment.run_id,
+        "vendor": result.vendor_id,
+        "as_of": result.as_of.isoformat(),
+        "tier": result.tier.value,
+        "score": result.score,
+        "rating": result.rating.value,
+        "band_rating": result.band_rating.value,
+        "knockouts_failed": list(result.capped_by),
+        "domains": dict(result.domains),
+        "controls": [
+            {
+                "id": r.control_id,
+                "status": r.status.value,
+                "score": r.effective,
+                "weight": r.weight,
+                "explanation": r.explanation,
+            }
+            for r in result.controls
+        ],
+        "findings": [
+            {
+                "id": f.id,
+                "control": f.control_id,
+                "severity": f.severity,
+                "status": f.status,
+                "due": f.due.isoformat(),
+            }
+            for f in assessment.findings
+        ],
+        "sha256": result.sha256,
+    }
+
+
+@app.command()
+def assess(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    as_of_date: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Score the vendor's latest answers and evidence into an immutable audit run."""
+    assessment = services.assess(state(ctx).workspace(), vendor_id, as_of(as_of_date))
+    record = _record(assessment)
+    if fmt is not Format.TABLE:
+        if fmt is Format.JSON:
+            render([record], list(record), fmt)  # one object per run, in a list
+        else:
+            render(record["controls"], ["id", "status", "score", "weight", "explanation"], fmt)
+        return
+    result = assessment.result
+    change = ""
+    if assessment.previous is not None:
+        delta = result.score - assessment.previous.score
+        change = (
+            f" ({delta:+.1f} since run #{assessment.previous.id}, {assessment.previous.rating})"
+        )
+    out.print(
+        f"[bold]{vendor_id}[/bold] run #{assessment.run_id} as of {result.as_of}: "
+        f"score {result.score:.1f}{change}; residual risk [bold]{result.rating}[/bold]; "
+        f"inherent tier {result.tier}"
+    )
+    if result.capped_by:
+        out.print(
+            f"rating capped at {result.rating} (band: {result.band_rating}) by failed knockout(s): "
+            f"{', '.join(result.capped_by)}",
+            markup=False,
+        )
+    rows = [{"domain": d, "score": f"{s:.1f}"} for d, s in result.domains.items()]
+    render(rows, ["domain", "score"], Format.TABLE, console=out)
+    failing = [r for r in result.controls if r.status in FAILING]
+    rows = [
+        {"control": r.control_id, "status": r.status.value, "explanation": r.explanation}
+        for r in failing
+    ]
+    if rows:
+        render(rows, list(rows[0]), Format.TABLE, title="Controls not fully met", console=out)
+    counts: dict[str, int] = {}
+    for f in assessment.findings:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
+    out.print(f"findings touched by this run: {summary}; sha256 {result.sha256}", markup=False)
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """The vendor's audit runs: score, rating and change, with a small trend."""
+    runs = services.history(state(ctx).workspace(), vendor_id)
+    rows = []
+    previous = None
+    for run in runs:
+        change: float | None = None if previous is None else round(run.score - previous, 2)
+        rows.append(
+            {
+                "run": run.id,
+                "as_of": run.as_of.isoformat(),
+                "tier": run.tier,
+                "score": run.score,
+                "rating": run.rating,
+                "change": change,
+                "sha256": run.sha256,
+            }
+        )
+        previous = run.score
+    render(
+        rows,
+        ["run", "as_of", "tier", "score", "rating", "change"],
+        fmt,
+        title=f"History of {vendor_id}",
+    )
+    if fmt is Format.TABLE and runs:
+        out.print(f"trend {sparkline([r.score for r in runs])}", markup=False)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    from_run: Annotated[int | None, typer.Option("--from", metavar="RUN")] = None,
+    to_run: Annotated[int | None, typer.Option("--to", metavar="RUN")] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """What changed between two runs: answers, statuses, domain scores, findings."""
+    d = services.diff_runs(state(ctx).workspace(), vendor_id, from_run, to_run)
+    data: dict[str, Any] = {
+        "from": d.before.id,
+        "to": d.after.id,
+        "score": {"from": d.before.score, "to": d.after.score},
+        "rating": {"from": d.before.rating, "to": d.after.rating},
+        "domains": [{"domain": n, "from": a, "to": b} for n, a, b in d.domains],
+        "answers": [{"control": c, "from": a, "to": b} for c, a, b in d.answers],
+        "statuses": [{"control": c, "from": a, "to": b} for c, a, b in d.statuses],
+        "findings_opened": [{"control": c, "how": how} for c, how in d.opened],
+        "findings_resolved": [{"control": c, "note": note} for c, note in d.resolved],
+    }
+    if fmt is not Format.TABLE:
+        render([data], list(data), fmt)
+        return
+    out.print(
+        f"{vendor_id}: run #{d.before.id} ({d.before.as_of}) -> "
+        f"run #{d.after.id} ({d.after.as_of}): score {d.before.score:.1f} -> "
+        f"{d.after.score:.1f} ({d.after.score - d.before.score:+.1f}); "
+        f"rating {d.before.rating} -> {d.after.rating}",
+        markup=False,
+    )
+    rows = [
+        {
+            "domain": n,
+            "from": a,
+            "to": b,
+            "change": None if a is None or b is None else round(b - a, 2),
+        }
+        for n, a, b in d.domains
+    ]
+    render(rows, list(rows[0]) if rows else ["domain"], Format.TABLE, console=out)
+    if data["statuses"]:
+        render(
+            data["statuses"],
+            ["control", "from", "to"],
+            Format.TABLE,
+            title="Statuses that changed",
+            console=out,
+        )
+    if data["answers"]:
+        render(
+            data["answers"],
+            ["control", "from", "to"],
+            Format.TABLE,
+            title="Answers that changed",
+            console=out,
+        )
+    out.print(
+        f"findings opened: {', '.join(c for c, _ in d.opened) or 'none'}; "
+        f"resolved: {', '.join(c for c, _ in d.resolved) or 'none'}",
+        markup=False,
+    )

@@ -1,0 +1,132 @@
+"""`audit findings list | show | accept | update`."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from audit import services
+from audit.cli.app import state
+from audit.cli.output import Format, render
+from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
+from audit.errors import InputError
+
+app = typer.Typer(help="Findings: controls not met, tracked to resolution.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    vendor: Annotated[str | None, typer.Option(help="Only this vendor.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="open, in_progress, remediated, accepted, resolved.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only active findings past due.")
+    ] = False,
+    as_of_date: AsOfOption = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Findings with severity, status, owner and due date."""
+    views = services.list_findings(
+        state(ctx).workspace(),
+        vendor_id=vendor,
+        status=status,
+        overdue=overdue,
+        as_of=as_of(as_of_date),
+    )
+    rows = [
+        {
+            "id": v.finding.id,
+            "vendor": v.finding.vendor_id,
+            "control": v.finding.control_id,
+            "severity": v.finding.severity,
+            "status": v.finding.status,
+            "due": v.finding.due.isoformat(),
+            "overdue": v.overdue,
+            "owner": v.finding.owner,
+            "accepted_until": v.finding.accepted_until.isoformat()
+            if v.finding.accepted_until
+            else None,
+        }
+        for v in views
+    ]
+    render(
+        rows,
+        ["id", "vendor", "control", "severity", "status", "due", "overdue", "owner"],
+        fmt,
+        title="Findings",
+    )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Every event of one finding: who, when, what and why."""
+    events = services.finding_history(state(ctx).workspace(), finding_id)
+    if not events:
+        raise InputError(f"no finding #{finding_id}")
+    rows = [
+        {
+            "at": e.at.isoformat(timespec="seconds"),
+            "actor": e.actor,
+            "action": e.action,
+            "from": e.from_status,
+            "to": e.to_status,
+            "note": e.note,
+        }
+        for e in events
+    ]
+    render(rows, list(rows[0]), fmt, title=f"Finding #{finding_id}")
+
+
+@app.command()
+def accept(
+    ctx: typer.Context,
+    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    until: Annotated[str, typer.Option(metavar="DATE", help="Acceptance expires on this date.")],
+    reason: Annotated[str, typer.Option(help="Why the risk is accepted.")],
+    approver: Annotated[str, typer.Option(help="Who approved the acceptance.")],
+) -> None:
+    """Accept the risk of a finding until a date; it re-opens when the acceptance expires."""
+    until_date = parse_date(until, "--until")
+    assert until_date is not None  # noqa: S101 - required option
+    row = services.accept_finding(
+        state(ctx).workspace(), finding_id, until=until_date, reason=reason, approver=approver
+    )
+    out.print(
+        f"finding #{row.id} ({row.control_id}) accepted until {row.accepted_until}", markup=False
+    )
+
+
+@app.command()
+def update(
+    ctx: typer.Context,
+    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    status: Annotated[str | None, typer.Option(help="open, in_progress or remediated.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why; kept with the change.")] = None,
+    owner: Annotated[str | None, typer.Option(metavar="EMAIL", help="Who remediates it.")] = None,
+    by: Annotated[
+        str | None, typer.Option(help="Who makes the change (default: your login).")
+    ] = None,
+) -> None:
+    """Change a finding's status or owner; the change is recorded with who and why."""
+    row = services.update_finding(
+        state(ctx).workspace(),
+        finding_id,
+        actor=by or getpass.getuser(),
+        status=status,
+        note=note,
+        owner=owner,
+    )
+    out.print(
+        f"finding #{row.id} ({row.control_id}): {row.status}, owner {row.owner or '-'}",
+        markup=False,
+    )

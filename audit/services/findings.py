@@ -1,0 +1,141 @@
+"""Finding use cases: list, accept a risk, update status/owner; every change is an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from audit.errors import InputError, NotFoundError
+from audit.findings import ACTIVE, SETTABLE, FindingStatus
+from audit.services.database import reading, transaction
+from audit.store import queries
+from audit.store.tables import FindingEventRow, FindingRow, utcnow
+from audit.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    finding: FindingRow
+    overdue: bool
+
+
+def list_findings(
+    workspace: Workspace,
+    *,
+    vendor_id: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    as_of: dt.date | None = None,
+) -> list[FindingView]:
+    as_of = as_of or dt.date.today()
+    if status is not None and status not in {s.value for s in FindingStatus}:
+        known = ", ".join(s.value for s in FindingStatus)
+        raise InputError(f"unknown status '{status}' (one of: {known})")
+    statuses = [status] if status else None
+    if overdue:
+        statuses = [s.value for s in ACTIVE] if statuses is None else statuses
+    with reading(workspace) as session:
+        rows = queries.findings(
+            session, vendor_id=vendor_id, statuses=statuses, due_before=as_of if overdue else None
+        )
+    return [
+        FindingView(row, FindingStatus(row.status) in ACTIVE and row.due < as_of) for row in rows
+    ]
+
+
+def finding_history(workspace: Workspace, finding_id: int) -> Sequence[FindingEventRow]:
+    with reading(workspace) as session:
+        return queries.events(session, [finding_id])
+
+
+def _load(session: Session, finding_id: int) -> FindingRow:
+    row = queries.finding(session, finding_id)
+    if row is None:
+        raise NotFoundError(f"no finding #{finding_id}", hint="`audit findings list` shows them")
+    return row
+
+
+def accept_finding(
+    workspace: Workspace,
+    finding_id: int,
+    *,
+    until: dt.date,
+    reason: str,
+    approver: str,
+    today: dt.date | None = None,
+) -> FindingRow:
+    """Accept the risk of an open finding until a date; it re-opens when that date passes."""
+    today = today or dt.date.today()
+    if until <= today:
+        raise InputError(f"--until {until} is not in the future")
+    if not reason.strip() or not approver.strip():
+        raise InputError("an acceptance needs a --reason and an --approver")
+    with transaction(workspace) as session:
+        row = _load(session, finding_id)
+        if row.status == FindingStatus.RESOLVED:
+            raise InputError(f"finding #{finding_id} is resolved; there is no risk to accept")
+        before = row.status
+        row.status = FindingStatus.ACCEPTED.value
+        row.accepted_until, row.accepted_reason, row.approver = until, reason, approver
+        row.updated_at = utcnow()
+        session.add(row)
+        session.add(
+            FindingEventRow(
+                finding_id=finding_id,
+                actor=approver,
+                action="accepted",
+                from_status=before,
+                to_status=row.status,
+                note=f"until {until}: {reason}",
+            )
+        )
+    return row
+
+
+def update_finding(
+    workspace: Workspace,
+    finding_id: int,
+    *,
+    actor: str,
+    status: str | None = None,
+    note: str | None = None,
+    owner: str | None = None,
+) -> FindingRow:
+    """Change a finding's status (open, in_progress, remediated) or owner, with a note."""
+    if status is None and owner is None and not note:
+        raise InputError("nothing to update: give --status, --owner or --note")
+    allowed = {s.value for s in SETTABLE}
+    if status is not None and status not in allowed:
+        raise InputError(
+            f"--status {status} cannot be set by hand (one of: {', '.join(sorted(allowed))})",
+            hint="a finding is resolved by an audit run that finds the control met, "
+            "and accepted with `audit findings accept`",
+        )
+    with transaction(workspace) as session:
+        row = _load(session, finding_id)
+        if row.status == FindingStatus.RESOLVED and status is not None:
+            raise InputError(f"finding #{finding_id} is resolved; a new run re-opens it if needed")
+        before = row.status
+        changes = []
+        if status is not None and status != row.status:
+            row.status = status
+            changes.append(f"status {before} -> {status}")
+        if owner is not None and owner != row.owner:
+            changes.append(f"owner {row.owner or '-'} -> {owner}")
+            row.owner = owner
+        row.updated_at = utcnow()
+        session.add(row)
+        session.add(
+            FindingEventRow(
+                finding_id=finding_id,
+                actor=actor,
+                action="updated",
+                from_status=before,
+                to_status=row.status,
+                note="; ".join([*changes, *([note] if note else [])]),
+            )
+        )
+    return row
