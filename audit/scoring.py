@@ -169,6 +169,7 @@ class AuditResult:
                     "domain": r.domain,
                     "status": r.status.value,
                     "answer": r.answer,
+                    "comment": r.comment,
                     "answer_score": r.answer_score,
                     "evidence_factor": r.evidence_factor,
                     "weight": r.weight,

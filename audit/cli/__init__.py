@@ -7,6 +7,7 @@ from audit.cli import (
     evidence,
     findings,
     questionnaire,
+    report,
     vendors,
     workspace,
 )
@@ -18,7 +19,7 @@ app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(findings.app, name="findings")
 
-__all__ = ["app", "assess", "demo", "main", "workspace"]
+__all__ = ["app", "assess", "demo", "main", "report", "workspace"]
 
 
 def main() -> None:

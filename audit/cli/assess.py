@@ -85,12 +85,14 @@ def assess(
         f"score {result.score:.1f}{change}; residual risk [bold]{result.rating}[/bold]; "
         f"inherent tier {result.tier}"
     )
-    if result.capped_by:
+    if result.capped_by and result.rating != result.band_rating:
         out.print(
-            f"rating capped at {result.rating} (band: {result.band_rating}) by failed knockout(s): "
-            f"{', '.join(result.capped_by)}",
+            f"rating capped at {result.rating} (score band: {result.band_rating}) by failed "
+            f"knockout(s): {', '.join(result.capped_by)}",
             markup=False,
         )
+    elif result.capped_by:
+        out.print(f"failed knockout(s): {', '.join(result.capped_by)}", markup=False)
     rows = [{"domain": d, "score": f"{s:.1f}"} for d, s in result.domains.items()]
     render(rows, ["domain", "score"], Format.TABLE, console=out)
     failing = [r for r in result.controls if r.status in FAILING]

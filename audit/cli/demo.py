@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from audit import services
 from audit.cli.app import app, state
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
+from audit.services import reports
 from audit.workspace import Workspace, builtin_root, resolve_root
 
 out = Console(highlight=False, soft_wrap=True)
@@ -77,6 +79,91 @@ def _register(workspace: Workspace, portfolio: Path) -> None:
     render(rows, list(rows[0]), Format.TABLE, console=out)
 
 
+CYCLES = (
+    ("cycle-1", dt.date(2025, 11, 3), dt.date(2025, 12, 3), dt.date(2025, 12, 15)),
+    ("cycle-2", dt.date(2026, 11, 2), dt.date(2026, 12, 2), dt.date(2026, 12, 14)),
+)
+
+
+def _cycle(
+    workspace: Workspace, portfolio: Path, cycle: tuple[str, dt.date, dt.date, dt.date]
+) -> None:
+    name, issued, due, as_of = cycle
+    out.rule(f"{name}: questionnaires issued {issued}, answered, assessed as of {as_of}")
+    inbox = workspace.root / "inbox" / name
+    vendors = [s.vendor.id for s in services.list_vendors(workspace)]
+    for vendor_id in vendors:
+        target = workspace.root / "questionnaires" / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml"
+        services.issue_questionnaire(workspace, vendor_id, output=target, issued=issued, due=due)
+    # The vendors' filled copies and their evidence arrive in an inbox folder.
+    shutil.copytree(portfolio / name, inbox)
+    rows = []
+    for vendor_id in vendors:
+        imported = services.import_questionnaire(
+            workspace, inbox / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml"
+        )
+        assessment = services.assess(workspace, vendor_id, as_of)
+        result = assessment.result
+        previous = assessment.previous
+        rows.append(
+            {
+                "vendor": vendor_id,
+                "answered": imported.answered,
+                "evidence": imported.evidence_new + imported.evidence_known,
+                "score": f"{result.score:.1f}",
+                "change": "" if previous is None else f"{result.score - previous.score:+.1f}",
+                "rating": result.rating.value,
+                "knockouts failed": len(result.capped_by),
+                "run": assessment.run_id,
+            }
+        )
+    render(rows, list(rows[0]), Format.TABLE, console=out)
+
+
+def _changes(workspace: Workspace) -> None:
+    out.rule("What changed between the cycles")
+    rows = []
+    for summary in services.list_vendors(workspace):
+        diff = services.diff_runs(workspace, summary.vendor.id, None, None)
+        improved = sum(1 for _, a, b in diff.statuses if b == "met" and a != "met")
+        regressed = sum(1 for _, a, b in diff.statuses if a == "met" and b != "met")
+        rows.append(
+            {
+                "vendor": summary.vendor.id,
+                "score": f"{diff.before.score:.1f} -> {diff.after.score:.1f}",
+                "rating": f"{diff.before.rating} -> {diff.after.rating}",
+                "controls improved": improved,
+                "controls regressed": regressed,
+                "findings resolved": len(diff.resolved),
+                "findings opened": len(diff.opened),
+            }
+        )
+    render(rows, list(rows[0]), Format.TABLE, console=out)
+
+
+def _reports(workspace: Workspace, target: Path) -> None:
+    out.rule(f"Signed reports written to {target}")
+    # The reports are dated at the end of the last cycle's audit day, like the committee pack.
+    when = dt.datetime.combine(CYCLES[-1][3], dt.time(17, 0), tzinfo=dt.UTC)
+    rows = []
+    for summary in services.list_vendors(workspace):
+        result = reports.vendor_report(
+            workspace,
+            summary.vendor.id,
+            output=target / f"{summary.vendor.id}-{CYCLES[-1][3]}.pdf",
+            rendered_at=when,
+        )
+        rows.append({"report": str(result.path), "bytes": f"{result.size:,}"})
+    portfolio = reports.portfolio_report(
+        workspace, output=target / f"portfolio-{CYCLES[-1][3]}.pdf"
+    )
+    rows.append({"report": str(portfolio.path), "bytes": f"{portfolio.size:,}"})
+    render(rows, list(rows[0]), Format.TABLE, console=out)
+    checked = reports.verify_report(workspace, portfolio.path)
+    for check in checked.checks:
+        out.print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}", markup=False)
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -93,4 +180,9 @@ def demo(
     (folder / DEMO_MARKER).write_text("made by `audit demo`; removed by the next demo run\n")
     out.print(f"workspace: {workspace.root}", markup=False)
     _content(workspace)
-    _register(workspace, portfolio_root())
+    portfolio = portfolio_root()
+    _register(workspace, portfolio)
+    for cycle in CYCLES:
+        _cycle(workspace, portfolio, cycle)
+    _changes(workspace)
+    _reports(workspace, root / "reports")

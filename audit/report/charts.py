@@ -1,0 +1,166 @@
+"""Charts drawn with ReportLab's graphics: domain scores, score trend, findings by severity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+
+from audit.report.styles import ACCENT, BODY, MUTED, RULE, SEVERITY_COLOURS
+
+
+def _empty(width: float, height: float, message: str) -> Drawing:
+    drawing = Drawing(width, height)
+    drawing.add(
+        String(
+            width / 2,
+            height / 2,
+            message,
+            fontName=BODY,
+            fontSize=8,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
+    return drawing
+
+
+def _title(drawing: Drawing, text: str, height: float) -> None:
+    drawing.add(String(0, height - 10, text, fontName=BODY, fontSize=9, fillColor=ACCENT))
+
+
+def domain_scores(
+    domains: Sequence[tuple[str, float]], width: float = 240, height: float = 150
+) -> Drawing:
+    if not domains:
+        return _empty(width, height, "no scored domains")
+    drawing = Drawing(width, height)
+    _title(drawing, "Score by domain (0-100)", height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 90, 18
+    chart.width, chart.height = width - 100, height - 40
+    chart.data = [[round(s, 1) for _, s in domains]]
+    chart.categoryAxis.categoryNames = [name for name, _ in domains]
+    chart.categoryAxis.labels.fontName = BODY
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.reverseDirection = True
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = BODY
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.valueAxis.visibleGrid = True
+    chart.bars[0].fillColor = ACCENT
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%.0f"
+    chart.barLabels.fontName = BODY
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 7
+    drawing.add(chart)
+    return drawing
+
+
+def score_trend(
+    points: Sequence[tuple[str, float]], width: float = 240, height: float = 150
+) -> Drawing:
+    if len(points) < 2:
+        drawing = _empty(width, height, "trend appears after the second run")
+        _title(drawing, "Score over runs", height)
+        return drawing
+    drawing = Drawing(width, height)
+    _title(drawing, "Score over runs", height)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 30, 30
+    chart.width, chart.height = width - 40, height - 52
+    chart.data = [[round(s, 1) for _, s in points]]
+    chart.categoryAxis.categoryNames = [label.split(" ")[-1] for label, _ in points]
+    chart.categoryAxis.labels.fontName = BODY
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.labels.angle = 20
+    chart.categoryAxis.labels.dy = -6
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = BODY
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.lines[0].strokeColor = ACCENT
+    chart.lines[0].strokeWidth = 1.5
+    chart.joinedLines = True
+    drawing.add(chart)
+    return drawing
+
+
+def findings_by_severity(
+    counts: Sequence[tuple[str, int]], width: float = 240, height: float = 150
+) -> Drawing:
+    drawing = Drawing(width, height)
+    _title(drawing, "Open findings by severity", height)
+    if not any(n for _, n in counts):
+        drawing.add(
+            String(
+                width / 2,
+                height / 2,
+                "no open findings",
+                fontName=BODY,
+                fontSize=8,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
+        return drawing
+    chart = VerticalBarChart()
+    chart.x, chart.y = 30, 22
+    chart.width, chart.height = width - 40, height - 44
+    chart.data = [[n for _, n in counts]]
+    chart.categoryAxis.categoryNames = [name for name, _ in counts]
+    chart.categoryAxis.labels.fontName = BODY
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = BODY
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.forceZero = True
+    top = max(n for _, n in counts)
+    chart.valueAxis.valueMax = top + 1
+    chart.valueAxis.valueStep = max(1, (top + 1) // 4)
+    chart.bars[0].strokeColor = None
+    for index, (name, _) in enumerate(counts):
+        chart.bars[(0, index)].fillColor = SEVERITY_COLOURS.get(name, colors.grey)
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = BODY
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    drawing.add(chart)
+    return drawing
+
+
+def portfolio_scores(
+    rows: Sequence[tuple[str, float]], width: float = 480, height: float = 0
+) -> Drawing:
+    height = height or max(80, 16 * len(rows) + 40)
+    if not rows:
+        return _empty(width, 60, "no vendor assessed yet")
+    drawing = Drawing(width, height)
+    _title(drawing, "Latest score per vendor", height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 130, 18
+    chart.width, chart.height = width - 150, height - 40
+    chart.data = [[round(s, 1) for _, s in rows]]
+    chart.categoryAxis.categoryNames = [name for name, _ in rows]
+    chart.categoryAxis.labels.fontName = BODY
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.reverseDirection = True
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = BODY
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.bars[0].fillColor = ACCENT
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%.0f"
+    chart.barLabels.fontName = BODY
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 7
+    drawing.add(chart)
+    return drawing

@@ -1,0 +1,180 @@
+"""Page furniture shared by the reports: A4 pages with a running header, a footer with
+"page X of Y", tables that wrap their text and repeat their header row when they split."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from audit.report.styles import BAND, BODY, BOLD, MUTED, RULE, register_fonts, styles
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+
+def text(value: object, style: str = "cell") -> Paragraph:
+    """A paragraph of user text, escaped (vendor comments are not markup)."""
+    return Paragraph(escape(str(value)).replace("\n", "<br/>"), styles()[style])
+
+
+def markup(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of our own markup (bold, colour); never for user text."""
+    return Paragraph(value, styles()[style])
+
+
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> Table:
+    """A table that wraps every cell and repeats its header on each page it spans."""
+    data: list[list[object]] = [[text(h, "cell_bold") for h in header]]
+    data += [[c if isinstance(c, Flowable) else text(c) for c in row] for row in rows]
+    result = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True)
+    result.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), BAND),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *extra,
+            ]
+        )
+    )
+    return result
+
+
+def key_values(rows: Sequence[tuple[str, str]], key_width: float = 38 * mm) -> Table:
+    data = [[text(k, "cell_bold"), text(v)] for k, v in rows]
+    result = Table(data, colWidths=[key_width, CONTENT_WIDTH - key_width])
+    result.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return result
+
+
+def _numbered_canvas(footer_left: str) -> type[pdfcanvas.Canvas]:
+    class NumberedCanvas(pdfcanvas.Canvas):
+        """Defers each page so that the footer can say "page X of Y"."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(BODY, 7)
+                self.setFillColor(MUTED)
+                self.drawString(MARGIN, 10 * mm, footer_left)
+                self.drawRightString(
+                    PAGE_WIDTH - MARGIN, 10 * mm, f"page {self._pageNumber} of {total}"
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build_pdf(
+    story: list[Flowable],
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    header: str,
+    footer: str,
+) -> bytes:
+    """Lay out the story on A4 (the first page without the running header); deterministic."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + 6 * mm,
+        bottomMargin=MARGIN,
+        title=title,
+        subject=subject,
+        author=author,
+        creator="vendor-audit",
+        invariant=1,
+    )
+    frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, PAGE_HEIGHT - 2 * MARGIN - 6 * mm, id="body")
+
+    def running_header(canvas: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(BOLD, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 12 * mm, header)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN, PAGE_HEIGHT - 13.5 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 13.5 * mm)
+        canvas.restoreState()
+
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="cover", frames=[frame]),
+            PageTemplate(id="body", frames=[frame], onPage=running_header),
+        ]
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def badge(label: str, colour: colors.Color, caption: str, width: float = 60 * mm) -> Table:
+    """A coloured block with a large label (the rating) and a caption under it."""
+    cell = Table(
+        [[markup(escape(label.upper()), "badge")], [markup(escape(caption), "badge_small")]],
+        colWidths=[width],
+    )
+    cell.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colour),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return cell
+
+
+Hook = Callable[[pdfcanvas.Canvas, BaseDocTemplate], None]

@@ -1,0 +1,100 @@
+"""Embedding the run's JSON in the PDF, and signing it PAdES B-B (B-T with a timestamp authority)
+with pyHanko, as `ETSI.CAdES.detached`, so that Adobe Reader and poppler's `pdfsig` accept it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+
+from audit.errors import WorkspaceError
+from audit.report.keys import SigningConfig
+from audit.report.verify import ATTACHMENT_KEY, STATED_HASH_KEY
+
+FIELD_NAME = "AuditSignature"
+
+
+def embed_json(pdf: bytes, name: str, data: bytes, description: str, when: dt.datetime) -> bytes:
+    """The PDF with `data` attached as `name` (an incremental update, before signing).
+
+    The document information also states the attachment's name and SHA-256, so that a
+    verifier can check the attachment against what the signed report claims.
+    """
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    info = writer.trailer["/Info"].get_object()
+    info[STATED_HASH_KEY] = generic.TextStringObject(hashlib.sha256(data).hexdigest())
+    info[ATTACHMENT_KEY] = generic.TextStringObject(name)
+    writer.update_container(info)
+    params = embed.EmbeddedFileParams(creation_date=when, modification_date=when)
+    stream = embed.EmbeddedFileObject.from_file_data(
+        writer, data=data, params=params, mime_type="application/json"
+    )
+    spec = embed.FileSpec(
+        file_spec_string=name,
+        file_name=name,
+        embedded_data=stream,
+        description=description,
+        af_relationship=generic.NameObject("/Data"),
+    )
+    embed.embed_file(writer, spec)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def load_signer(config: SigningConfig) -> signers.SimpleSigner:
+    """The signer for the configured key; a clear error when it cannot be loaded."""
+    signer: signers.SimpleSigner | None
+    if config.pkcs12 is not None:
+        signer = signers.SimpleSigner.load_pkcs12(str(config.pkcs12), passphrase=config.passphrase)
+        source = str(config.pkcs12)
+    else:
+        signer = signers.SimpleSigner.load(
+            str(config.key), str(config.cert), key_passphrase=config.passphrase
+        )
+        source = f"{config.key} and {config.cert}"
+    if signer is None:
+        raise WorkspaceError(
+            f"cannot load the signing key from {source}",
+            hint="check the files, and AUDIT_KEY_PASSPHRASE if the key is encrypted",
+        )
+    return signer
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRequest:
+    reason: str
+    location: str | None = None
+    contact: str | None = None
+
+
+def sign_pdf(
+    pdf: bytes,
+    signer: signers.Signer,
+    request: SignatureRequest,
+    timestamper: timestamps.TimeStamper | None = None,
+) -> bytes:
+    """Sign the whole PDF (a final incremental update) with a PAdES baseline signature."""
+    meta = PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=request.reason,
+        location=request.location,
+        contact_info=request.contact,
+        use_pades_lta=False,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    out = io.BytesIO()
+    PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def timestamper_for(url: str | None) -> timestamps.TimeStamper | None:
+    return timestamps.HTTPTimeStamper(url) if url else None

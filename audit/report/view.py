@@ -1,0 +1,464 @@
+"""Report view models (pure): everything a report shows, sorted and formatted, from an audit run
+and its context, with the render time passed in. Renderers only lay these out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.content.model import ContentSet
+from audit.model import Rating, Severity, Tier
+
+SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+RATING_ORDER = (Rating.LOW, Rating.MODERATE, Rating.HIGH, Rating.CRITICAL)
+TIER_ORDER = (Tier.CRITICAL, Tier.HIGH, Tier.MEDIUM, Tier.LOW)
+STATUS_LABELS = {
+    "met": "Met",
+    "partially_met": "Partially met",
+    "not_met": "Not met",
+    "unverified": "Unverified",
+    "unanswered": "Unanswered",
+    "not_applicable": "Not applicable",
+}
+ACTIVE_FINDINGS = ("open", "in_progress", "remediated", "accepted")
+
+
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """What a report needs of a stored audit run."""
+
+    id: int
+    vendor_id: str
+    as_of: dt.date
+    tier: str
+    score: float
+    rating: str
+    band_rating: str
+    sha256: str
+    inputs: Mapping[str, Any]
+    result: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFacts:
+    id: int
+    control_id: str
+    severity: str
+    status: str
+    due: dt.date
+    owner: str | None
+    opened_on: dt.date
+    accepted_until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFacts:
+    id: int
+    kind_label: str
+    file_name: str
+    sha256: str
+    valid_until: dt.date | None
+    state: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlLine:
+    id: str
+    domain: str
+    title: str
+    question: str
+    answer: str
+    comment: str
+    evidence: str
+    status: str
+    score: str
+    explanation: str
+    knockout: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FindingLine:
+    id: int
+    control: str
+    title: str
+    severity: str
+    status: str
+    owner: str
+    due: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    id: int
+    kind: str
+    file: str
+    sha256: str
+    valid_until: str
+    state: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class VendorReport:
+    vendor_id: str
+    vendor_name: str
+    run_id: int
+    as_of: str
+    rendered_at: str
+    period: str
+    rating: str
+    band_rating: str
+    score: float
+    change: str
+    tier: str
+    tier_points: int | None
+    tier_reasons: tuple[str, ...]
+    profile: tuple[tuple[str, str], ...]
+    knockouts_failed: tuple[str, ...]
+    domains: tuple[tuple[str, float], ...]
+    trend: tuple[tuple[str, float], ...]
+    findings_by_severity: tuple[tuple[str, int], ...]
+    top_findings: tuple[FindingLine, ...]
+    overdue: tuple[FindingLine, ...]
+    findings: tuple[FindingLine, ...]
+    status_counts: tuple[tuple[str, int], ...]
+    controls: tuple[ControlLine, ...]
+    evidence: tuple[EvidenceLine, ...]
+    method: tuple[tuple[str, str], ...]
+    run_sha256: str
+
+
+def _answer_text(value: Any) -> str:
+    if value is None:
+        return "(no answer)"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _severity_rank(value: str) -> int:
+    return (
+        [s.value for s in SEVERITY_ORDER].index(value)
+        if value in {s.value for s in SEVERITY_ORDER}
+        else 9
+    )
+
+
+def _finding_line(f: FindingFacts, content: ContentSet, today: dt.date) -> FindingLine:
+    control = content.controls.get(f.control_id)
+    overdue = f.status in ("open", "in_progress", "remediated") and f.due < today
+    status = f.status if f.accepted_until is None else f"{f.status} until {f.accepted_until}"
+    return FindingLine(
+        f.id,
+        f.control_id,
+        control.title if control else f.control_id,
+        f.severity,
+        status.replace("_", " "),
+        f.owner or "unassigned",
+        f.due.isoformat(),
+        overdue,
+    )
+
+
+def build_vendor_report(
+    run: RunFacts,
+    history: Sequence[RunFacts],
+    vendor: Any,
+    content: ContentSet,
+    findings: Sequence[FindingFacts],
+    evidence: Sequence[EvidenceFacts],
+    questionnaire: tuple[str, dt.date, dt.date] | None,
+    rendered_at: dt.datetime,
+) -> VendorReport:
+    """The vendor report of `run`; `history` is every run of the vendor, oldest first."""
+    earlier = [r for r in history if (r.as_of, r.id) < (run.as_of, run.id)]
+    previous = earlier[-1] if earlier else None
+    change = (
+        f"{run.score - previous.score:+.1f} since run #{previous.id} of {previous.as_of} "
+        f"(rating {previous.rating})"
+        if previous
+        else "first assessment"
+    )
+    result = run.result
+    evidence_by_id = {e.id: e for e in evidence}
+    controls = []
+    for c in result.get("controls", ()):
+        control = content.controls.get(c["id"])
+        cited = [evidence_by_id[i].file_name for i in c.get("evidence", ()) if i in evidence_by_id]
+        proof = "; ".join([*cited, *c.get("missing_evidence", ())]) or "none required"
+        score = "-" if c.get("score") is None else f"{c['score']:.2f} x {c.get('weight', 0)}"
+        controls.append(
+            ControlLine(
+                id=c["id"],
+                domain=c.get("domain", ""),
+                title=control.title if control else c["id"],
+                question=" ".join(control.question.split()) if control else "",
+                answer=_answer_text(c.get("answer")),
+                comment=(c.get("comment") or ""),
+                evidence=proof,
+                status=STATUS_LABELS.get(c["status"], c["status"]),
+                score=score,
+                explanation=c.get("explanation", ""),
+                knockout=bool(control and control.knockout),
+            )
+        )
+    today = rendered_at.date()
+    active = [f for f in findings if f.status in ACTIVE_FINDINGS]
+    lines = sorted(
+        (_finding_line(f, content, today) for f in active),
+        key=lambda f: (_severity_rank(f.severity), f.due, f.control),
+    )
+    by_severity = tuple(
+        (s.value, sum(1 for f in active if f.severity == s.value)) for s in SEVERITY_ORDER
+    )
+    counts: dict[str, int] = {}
+    for c in result.get("controls", ()):
+        counts[c["status"]] = counts.get(c["status"], 0) + 1
+    status_counts = tuple((STATUS_LABELS[k], counts[k]) for k in STATUS_LABELS if counts.get(k))
+    inputs = run.inputs
+    method: list[tuple[str, str]] = [
+        (f"Checklist {cid}", f"version {c['version']}, sha256 {c['sha256']}")
+        for cid, c in sorted(inputs.get("checklists", {}).items())
+    ]
+    policy = inputs.get("policy", {})
+    if policy:
+        method.append(
+            (
+                "Policy",
+                f"{policy.get('id')} version {policy.get('version')}, "
+                f"sha256 {policy.get('sha256')}",
+            )
+        )
+    submission = inputs.get("submission", {})
+    if submission:
+        method.append(
+            (
+                "Submission",
+                f"{submission.get('questionnaire')} version {submission.get('version')}, "
+                f"file sha256 {submission.get('sha256')}",
+            )
+        )
+    rules = content.policy.rating
+    method += [
+        (
+            "Scoring",
+            "domain score = 100 x sum(weight x effective score) / sum(weight) over "
+            "applicable controls; overall = domain scores weighted "
+            + ", ".join(f"{d} {w:g}" for d, w in rules.domain_weights.items()),
+        ),
+        (
+            "Unverified factor",
+            f"x{rules.unverified_factor:g} when required evidence is missing, "
+            "expired, too old or does not cover the control",
+        ),
+        (
+            "Rating bands",
+            ", ".join(f"{b.rating} from {b.min_score:g}" for b in rules.bands)
+            + f"; a failed knockout caps the rating at {rules.knockout_cap}",
+        ),
+        ("Run", f"#{run.id} as of {run.as_of}; canonical JSON attached as audit-run.json"),
+        ("Run sha256", run.sha256),
+    ]
+    period = (
+        f"questionnaire {questionnaire[0]} issued {questionnaire[1]}, due {questionnaire[2]}; "
+        f"assessed as of {run.as_of}"
+        if questionnaire
+        else f"assessed as of {run.as_of}"
+    )
+    profile = (
+        ("Services", ", ".join(s.value.replace("_", " ") for s in vendor.services)),
+        ("Delivery", f"{vendor.delivery.value} from {', '.join(vendor.countries)}"),
+        ("Data", ", ".join(d.value.replace("_", " ") for d in vendor.data)),
+        ("Access", ", ".join(a.value for a in vendor.access)),
+        ("Criticality", vendor.criticality.value),
+        (
+            "Subcontractors",
+            "; ".join(f"{s.name} ({s.service}, {s.country})" for s in vendor.subcontractors)
+            or "none declared",
+        ),
+        ("Relationship owner", vendor.owner),
+    )
+    return VendorReport(
+        vendor_id=run.vendor_id,
+        vendor_name=vendor.name,
+        run_id=run.id,
+        as_of=run.as_of.isoformat(),
+        rendered_at=rendered_at.strftime("%Y-%m-%d %H:%M UTC"),
+        period=period,
+        rating=run.rating,
+        band_rating=run.band_rating,
+        score=run.score,
+        change=change,
+        tier=run.tier,
+        tier_points=inputs.get("tier_points"),
+        tier_reasons=tuple(inputs.get("tier_reasons", ())),
+        profile=profile,
+        knockouts_failed=tuple(result.get("knockouts_failed", ())),
+        domains=tuple((d, float(s)) for d, s in result.get("domains", {}).items()),
+        trend=tuple((f"#{r.id} {r.as_of}", r.score) for r in [*earlier, run]),
+        findings_by_severity=by_severity,
+        top_findings=tuple(lines[:5]),
+        overdue=tuple(f for f in lines if f.overdue),
+        findings=tuple(lines),
+        status_counts=status_counts,
+        controls=tuple(controls),
+        evidence=tuple(
+            EvidenceLine(
+                e.id,
+                e.kind_label,
+                e.file_name,
+                e.sha256,
+                e.valid_until.isoformat() if e.valid_until else "does not expire",
+                e.state,
+                e.basis,
+            )
+            for e in sorted(evidence, key=lambda e: (e.kind_label, e.id))
+        ),
+        method=tuple(method),
+        run_sha256=run.sha256,
+    )
+
+
+# --- portfolio -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioVendor:
+    id: str
+    name: str
+    tier: str
+    rating: str
+    score: float | None
+    last_assessed: str
+    next_due: str
+    overdue: bool
+    trend: tuple[float, ...]
+    delivery: str
+    countries: tuple[str, ...]
+    services: tuple[str, ...]
+    annual_value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioReport:
+    rendered_at: str
+    vendors: tuple[PortfolioVendor, ...]
+    matrix: tuple[tuple[str, tuple[int, ...]], ...]
+    ratings: tuple[str, ...]
+    overdue: tuple[PortfolioVendor, ...]
+    findings_by_severity: tuple[tuple[str, tuple[int, ...]], ...]
+    age_buckets: tuple[str, ...]
+    concentration: tuple[tuple[str, tuple[tuple[str, int, float], ...]], ...]
+    totals: tuple[tuple[str, str], ...] = field(default=())
+
+
+AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (None, "over 180 days"))
+
+
+def _bucket(age: int) -> int:
+    for index, (limit, _) in enumerate(AGE_BUCKETS):
+        if limit is None or age <= limit:
+            return index
+    return len(AGE_BUCKETS) - 1
+
+
+def build_portfolio_report(
+    vendors: Sequence[Any],
+    tiers: Mapping[str, str],
+    runs: Mapping[str, Sequence[RunFacts]],
+    next_due: Mapping[str, dt.date],
+    findings: Sequence[tuple[str, FindingFacts]],
+    rendered_at: dt.datetime,
+) -> PortfolioReport:
+    """The risk committee's view of every vendor: tiers against ratings, trends, what is late."""
+    today = rendered_at.date()
+    rows = []
+    for v in sorted(
+        vendors, key=lambda v: ([t.value for t in TIER_ORDER].index(tiers[v.id]), v.id)
+    ):
+        history = runs.get(v.id, ())
+        last = history[-1] if history else None
+        due = next_due[v.id]
+        rows.append(
+            PortfolioVendor(
+                id=v.id,
+                name=v.name,
+                tier=tiers[v.id],
+                rating=last.rating if last else "not assessed",
+                score=last.score if last else None,
+                last_assessed=last.as_of.isoformat() if last else "never",
+                next_due=due.isoformat(),
+                overdue=due < today,
+                trend=tuple(r.score for r in history),
+                delivery=v.delivery.value,
+                countries=tuple(v.countries),
+                services=tuple(s.value for s in v.services),
+                annual_value=v.contract.annual_value,
+            )
+        )
+    ratings = (*(r.value for r in RATING_ORDER), "not assessed")
+    matrix = tuple(
+        (
+            t.value,
+            tuple(
+                sum(1 for r in rows if r.tier == t.value and r.rating == rating)
+                for rating in ratings
+            ),
+        )
+        for t in TIER_ORDER
+    )
+    by_severity = []
+    for severity in SEVERITY_ORDER:
+        counts = [0] * len(AGE_BUCKETS)
+        for _, f in findings:
+            if f.severity == severity.value and f.status in ACTIVE_FINDINGS:
+                counts[_bucket((today - f.opened_on).days)] += 1
+        by_severity.append((severity.value, tuple(counts)))
+
+    def concentration(key: str) -> tuple[tuple[str, int, float], ...]:
+        tally: dict[str, list[float]] = {}
+        for r in rows:
+            values = {"country": r.countries, "delivery": (r.delivery,), "service": r.services}[key]
+            for value in values:
+                entry = tally.setdefault(value, [0, 0.0])
+                entry[0] += 1
+                entry[1] += (r.annual_value or 0.0) / len(values)
+        return tuple(
+            (name, int(count), round(spend, 2))
+            for name, (count, spend) in sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        )
+
+    active = [f for _, f in findings if f.status in ACTIVE_FINDINGS]
+    scored = [r.score for r in rows if r.score is not None]
+    totals = (
+        ("Vendors", str(len(rows))),
+        ("Assessed", str(len(scored))),
+        ("Average score", f"{sum(scored) / len(scored):.1f}" if scored else "-"),
+        ("Assessments overdue", str(sum(1 for r in rows if r.overdue))),
+        ("Open findings", str(len(active))),
+        (
+            "Findings past due",
+            str(sum(1 for f in active if f.status != "accepted" and f.due < today)),
+        ),
+    )
+    return PortfolioReport(
+        rendered_at=rendered_at.strftime("%Y-%m-%d %H:%M UTC"),
+        vendors=tuple(rows),
+        matrix=matrix,
+        ratings=ratings,
+        overdue=tuple(r for r in rows if r.overdue),
+        findings_by_severity=tuple(by_severity),
+        age_buckets=tuple(label for _, label in AGE_BUCKETS),
+        concentration=(
+            ("Delivery country", concentration("country")),
+            ("Delivery model", concentration("delivery")),
+            ("Service", concentration("service")),
+        ),
+        totals=totals,
+    )

@@ -1,0 +1,294 @@
+"""Report use cases: a signed PDF per vendor audit run, a signed portfolio report, verification."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pyhanko.sign import signers, timestamps
+
+from audit.content.model import ContentSet
+from audit.errors import InputError, NotFoundError, WorkspaceError
+from audit.report.keys import SigningConfig, signing_config, workspace_certificate
+from audit.report.portfolio_pdf import render_portfolio_report
+from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
+from audit.report.vendor_pdf import render_vendor_report
+from audit.report.verify import Verification, load_certificate, verify_pdf
+from audit.report.view import (
+    EvidenceFacts,
+    FindingFacts,
+    RunFacts,
+    build_portfolio_report,
+    build_vendor_report,
+)
+from audit.services.assessments import get_run
+from audit.services.content import workspace_content
+from audit.services.database import reading
+from audit.services.evidence import evidence_status
+from audit.services.vendors import vendor_tier
+from audit.store import queries
+from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow
+from audit.vendor import vendor_from_record
+from audit.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    path: Path
+    signer: str
+    size: int
+    attachment_sha256: str
+
+
+def run_facts(row: AuditRunRow) -> RunFacts:
+    return RunFacts(
+        row.id or 0,
+        row.vendor_id,
+        row.as_of,
+        row.tier,
+        row.score,
+        row.rating,
+        row.band_rating,
+        row.sha256,
+        row.inputs,
+        row.result,
+    )
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    config: SigningConfig
+    signer: signers.SimpleSigner
+    name: str
+
+
+def signing_identity(workspace: Workspace) -> Identity:
+    """The loaded signer and the name its certificate gives (shown on the cover page)."""
+    config = signing_config(workspace)
+    signer = load_signer(config)
+    cert = signer.signing_cert
+    if cert is None:
+        raise WorkspaceError("the signing key comes without a certificate")
+    name = cert.subject.native.get("common_name") or cert.subject.human_friendly
+    return Identity(config, signer, str(name))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _finalise(
+    identity: Identity,
+    pdf: bytes,
+    attachment: tuple[str, bytes, str],
+    reason: str,
+    path: Path,
+    rendered_at: dt.datetime,
+    timestamper: timestamps.TimeStamper | None,
+) -> ReportFile:
+    """Attach the data, sign the whole file, write it atomically."""
+    name, data, description = attachment
+    with_data = embed_json(pdf, name, data, description, rendered_at)
+    signed = sign_pdf(
+        with_data,
+        identity.signer,
+        SignatureRequest(reason=reason, location=None),
+        timestamper or timestamper_for(identity.config.tsa_url),
+    )
+    _write_atomically(path, signed)
+    return ReportFile(path, identity.name, len(signed), hashlib.sha256(data).hexdigest())
+
+
+def _findings_at(
+    findings: Sequence[FindingRow],
+    events: Sequence[FindingEventRow],
+    run: AuditRunRow,
+    opened: dict[int, dt.date],
+) -> list[FindingFacts]:
+    """Each finding as it stood after `run` (later runs and edits do not rewrite old reports)."""
+    facts = []
+    for finding in findings:
+        relevant = [
+            e
+            for e in events
+            if e.finding_id == finding.id
+            and (
+                (e.run_id is not None and e.run_id <= (run.id or 0))
+                or (e.run_id is None and e.at <= run.created_at)
+            )
+        ]
+        if not relevant:
+            continue
+        last = relevant[-1]
+        facts.append(
+            FindingFacts(
+                finding.id or 0,
+                finding.control_id,
+                finding.severity,
+                last.to_status,
+                finding.due,
+                finding.owner,
+                opened.get(finding.opened_run_id, run.as_of),
+                finding.accepted_until if last.to_status == "accepted" else None,
+            )
+        )
+    return facts
+
+
+def vendor_report(
+    workspace: Workspace,
+    vendor_id: str,
+    *,
+    run_id: int | None = None,
+    output: Path | None = None,
+    rendered_at: dt.datetime | None = None,
+    timestamper: timestamps.TimeStamper | None = None,
+) -> ReportFile:
+    """Render, attach, sign and write the report of a run (the newest by default)."""
+    content = workspace_content(workspace)
+    rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    run = get_run(workspace, vendor_id, run_id)
+    with reading(workspace) as session:
+        vendor_row = queries.vendor(session, vendor_id)
+        if vendor_row is None:
+            raise NotFoundError(f"no vendor '{vendor_id}'")
+        vendor = vendor_from_record(vendor_row.record)
+        history = queries.runs(session, vendor_id)
+        findings = queries.findings_of(session, vendor_id)
+        events = queries.events(session, [f.id for f in findings if f.id is not None])
+        evidence_rows = queries.evidence(session, vendor_id)
+        submission = run.inputs.get("submission", {})
+        questionnaire = queries.questionnaire(session, submission.get("questionnaire", ""))
+    opened = {r.id or 0: r.as_of for r in history}
+    used = {e["id"] for e in run.inputs.get("evidence", ())}
+    statuses = evidence_status(
+        [e for e in evidence_rows if e.id in used], content.policy, run.as_of
+    )
+    report = build_vendor_report(
+        run_facts(run),
+        [run_facts(r) for r in history],
+        vendor,
+        content,
+        _findings_at(findings, events, run, opened),
+        [
+            EvidenceFacts(
+                s.evidence.id or 0,
+                s.label,
+                s.evidence.file_name,
+                s.evidence.sha256,
+                s.validity.valid_until,
+                s.state.value,
+                s.validity.basis,
+            )
+            for s in statuses
+        ],
+        (questionnaire.id, questionnaire.issued, questionnaire.due) if questionnaire else None,
+        rendered_at,
+    )
+    identity = signing_identity(workspace)
+    pdf = render_vendor_report(report, identity.name)
+    data = canonical(run.result)
+    path = output or workspace.reports_dir / f"{vendor_id}-{run.as_of.isoformat()}.pdf"
+    result = _finalise(
+        identity,
+        pdf,
+        ("audit-run.json", data, f"Audit run #{run.id} of {vendor_id}: canonical JSON"),
+        f"Audit run #{run.id} of {vendor_id} as of {run.as_of}",
+        path,
+        rendered_at,
+        timestamper,
+    )
+    if result.attachment_sha256 != run.sha256:
+        raise InputError(
+            f"run #{run.id}: stored result does not hash to its recorded sha256 {run.sha256}",
+            hint="the database row was altered after the run was recorded",
+        )
+    return result
+
+
+def portfolio_report(
+    workspace: Workspace,
+    *,
+    output: Path | None = None,
+    rendered_at: dt.datetime | None = None,
+    timestamper: timestamps.TimeStamper | None = None,
+) -> ReportFile:
+    content: ContentSet = workspace_content(workspace)
+    rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with reading(workspace) as session:
+        vendors = [vendor_from_record(v.record) for v in queries.vendors(session)]
+        runs = {v.id: [run_facts(r) for r in queries.runs(session, v.id)] for v in vendors}
+        findings: list[tuple[str, FindingFacts]] = []
+        for v in vendors:
+            opened = {r.id: r.as_of for r in runs[v.id]}
+            findings += [
+                (
+                    v.id,
+                    FindingFacts(
+                        f.id or 0,
+                        f.control_id,
+                        f.severity,
+                        f.status,
+                        f.due,
+                        f.owner,
+                        opened.get(f.opened_run_id, rendered_at.date()),
+                        f.accepted_until,
+                    ),
+                )
+                for f in queries.findings_of(session, v.id)
+            ]
+    if not vendors:
+        raise InputError(
+            "the register has no vendors", hint="import some with `audit vendors import`"
+        )
+    tiers, next_due = {}, {}
+    for v in vendors:
+        tier = vendor_tier(v, content).tier
+        tiers[v.id] = tier.value
+        last = runs[v.id][-1].as_of if runs[v.id] else v.since
+        next_due[v.id] = last + dt.timedelta(days=content.policy.cadence.reassess_days[tier])
+    report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at)
+    identity = signing_identity(workspace)
+    pdf = render_portfolio_report(report, identity.name)
+    data = canonical(dataclasses.asdict(report))
+    path = output or workspace.reports_dir / f"portfolio-{rendered_at.date().isoformat()}.pdf"
+    return _finalise(
+        identity,
+        pdf,
+        ("portfolio.json", data, "Portfolio report data: canonical JSON"),
+        "Outsourcing portfolio report",
+        path,
+        rendered_at,
+        timestamper,
+    )
+
+
+def verify_report(
+    workspace: Workspace | None, pdf_path: Path, cert: Path | None = None
+) -> Verification:
+    """Check a signed report; trust `cert`, else the workspace's signing certificate."""
+    if not pdf_path.is_file():
+        raise InputError(f"{pdf_path}: no such file")
+    trusted_path = cert or (workspace_certificate(workspace) if workspace else None)
+    trusted = load_certificate(trusted_path) if trusted_path else None
+    return verify_pdf(pdf_path.read_bytes(), trusted)

@@ -1,0 +1,209 @@
+"""Signed reports: pdfsig and qpdf accept them, tampering is caught, text is searchable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from audit.services import reports
+from audit.workspace import Workspace
+from tests.report.conftest import RENDERED, VENDOR, invoke
+
+NEEDS = ("pdfsig", "qpdf", "pdftotext")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _tools() -> None:
+    missing = [t for t in NEEDS if shutil.which(t) is None]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: install poppler-utils and qpdf (.ci/run does)")
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=False).stdout
+
+
+def test_vendor_report_is_signed_valid_and_searchable(assessed: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    result = invoke(assessed, "report", VENDOR, "-o", out)
+    assert result.exit_code == 0, result.output
+    sig = run("pdfsig", str(out))
+    assert "Signature is Valid." in sig and "Total document signed" in sig
+    assert "ETSI.CAdES.detached" in sig
+    check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    text = run("pdftotext", "-layout", str(out), "-")
+    assert "Archiva Document Solutions GmbH" in text
+    findings = invoke(
+        assessed, "findings", "list", "--vendor", VENDOR, "--status", "open", "-f", "csv"
+    ).output
+    open_controls = [line.split(",")[2] for line in findings.splitlines()[1:]]
+    assert open_controls
+    for control in open_controls:
+        assert control in text
+    assert "residual risk" in text and "Evidence register" in text and "Method" in text
+    verified = invoke(assessed, "verify", out)
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.count("ok  ") == 5
+
+
+def test_flipped_byte_and_appended_update_fail_verification(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.pdf"
+    assert invoke(assessed, "report", VENDOR, "-o", out).exit_code == 0
+    data = out.read_bytes()
+    flipped = bytearray(data)
+    position = (
+        data.index(b"Archiva Document Solutions")
+        if b"Archiva Document Solutions" in data
+        else len(data) // 3
+    )
+    flipped[position] ^= 0x01
+    broken = tmp_path / "flipped.pdf"
+    broken.write_bytes(bytes(flipped))
+    result = invoke(assessed, "verify", broken)
+    assert result.exit_code == 1
+    assert "FAIL intact" in result.output or "FAIL readable" in result.output
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    info = writer.trailer["/Info"].get_object()
+    info["/Title"] = generic.TextStringObject("edited after signing")
+    writer.update_container(info)
+    appended = io.BytesIO()
+    writer.write(appended)
+    later = tmp_path / "appended.pdf"
+    later.write_bytes(appended.getvalue())
+    result = invoke(assessed, "verify", later)
+    assert result.exit_code == 1
+    assert "FAIL covers whole file" in result.output
+    assert "ok   intact" in result.output
+
+
+def _other_identity(tmp_path: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Org Signing CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, True, False, False, False), critical=True
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = tmp_path / "org-key.pem", tmp_path / "org-cert.pem"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    p12 = tmp_path / "org.p12"
+    p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"org", key, cert, None, serialization.BestAvailableEncryption(b"s3cret")
+        )
+    )
+    return cert_path, p12
+
+
+def test_untrusted_signer_fails_and_org_pkcs12_signs(
+    assessed: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "r.pdf"
+    assert invoke(assessed, "report", VENDOR, "-o", out).exit_code == 0
+    other_cert, p12 = _other_identity(tmp_path)
+    wrong = invoke(assessed, "verify", out, "--cert", other_cert)
+    assert wrong.exit_code == 1 and "FAIL trusted signer" in wrong.output
+    (assessed.root / "audit.toml").write_text(f'[signing]\npkcs12 = "{p12}"\n')
+    monkeypatch.setenv("AUDIT_KEY_PASSPHRASE", "s3cret")
+    org = tmp_path / "org.pdf"
+    result = invoke(assessed, "report", VENDOR, "-o", org)
+    assert result.exit_code == 0, result.output
+    assert "Org Signing CA" in result.output
+    assert invoke(assessed, "verify", org, "--cert", other_cert).exit_code == 0
+    monkeypatch.setenv("AUDIT_KEY_PASSPHRASE", "wrong")
+    refused = invoke(assessed, "report", VENDOR, "-o", tmp_path / "x.pdf")
+    assert refused.exit_code == 2 and "cannot load the signing key" in refused.output
+
+
+def test_timestamped_signature_b_t(assessed: Workspace, tmp_path: Path) -> None:
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.timestamps import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: F401 - pyHanko's own
+
+    key = rsa.generate_private_key(
+        public_exponent=65537, key_size=2048
+    )  # pyHanko's dummy TSA is RSA-only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+        )
+        .sign(key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+    out = tmp_path / "bt.pdf"
+    reports.vendor_report(assessed, VENDOR, output=out, rendered_at=RENDERED, timestamper=stamper)
+    sig = run("pdfsig", str(out))
+    assert "Signature is Valid." in sig and "Total document signed" in sig
+    data = out.read_bytes()
+    assert b"/ETSI.CAdES.detached" in data
+    assert reports.verify_report(assessed, out).ok
+
+
+def test_portfolio_report(assessed: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "portfolio.pdf"
+    result = invoke(assessed, "report", "portfolio", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Total document signed" in run("pdfsig", str(out))
+    text = run("pdftotext", "-layout", str(out), "-")
+    for expected in (
+        "Inherent tier against residual risk",
+        "Overdue assessments",
+        "Concentration",
+        "meridian-payroll",
+        "archiva-documents",
+    ):
+        assert expected in text
+    verified = invoke(assessed, "verify", out)
+    assert verified.exit_code == 0 and "portfolio.json" in verified.output
