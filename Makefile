@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/audit --workspace . demo
+	COLUMNS=$${COLUMNS:-120} $(BIN)/audit --workspace . demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -8,6 +8,7 @@ from audit.cli import (
     findings,
     questionnaire,
     report,
+    scheduler,
     vendors,
     workspace,
 )
@@ -19,7 +20,7 @@ app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(findings.app, name="findings")
 
-__all__ = ["app", "assess", "demo", "main", "report", "workspace"]
+__all__ = ["app", "assess", "demo", "main", "report", "scheduler", "workspace"]
 
 
 def main() -> None:

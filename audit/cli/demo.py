@@ -14,7 +14,8 @@ from audit import services
 from audit.cli.app import app, state
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
-from audit.services import reports
+from audit.scheduler import run_once
+from audit.services import automation, reports
 from audit.workspace import Workspace, builtin_root, resolve_root
 
 out = Console(highlight=False, soft_wrap=True)
@@ -164,6 +165,35 @@ def _reports(workspace: Workspace, target: Path) -> None:
         out.print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}", markup=False)
 
 
+def _scheduler(workspace: Workspace) -> None:
+    year_on = CYCLES[-1][3] + dt.timedelta(days=365)
+    out.rule(f"A year later ({year_on}): what is due, and the scheduler run once")
+    counts: dict[tuple[str, str], int] = {}
+    for item in automation.due_items(workspace, year_on):
+        state = "overdue" if item.overdue else "due"
+        counts[(item.kind.value, state)] = counts.get((item.kind.value, state), 0) + 1
+    rows = [
+        {"due": kind, "state": state, "items": n} for (kind, state), n in sorted(counts.items())
+    ]
+    render(rows, ["due", "state", "items"], Format.TABLE, console=out)
+    actions = run_once(workspace, year_on)
+    per_job: dict[str, int] = {}
+    for action in actions:
+        per_job[action.job] = per_job.get(action.job, 0) + 1
+    for action in actions:
+        if action.job == "issue":
+            out.print(f"issued to {action.vendor_id}: {action.detail}", markup=False)
+    queued = len(list((workspace.outbox_dir / "pending").glob("*.eml")))
+    out.print(
+        "scheduler actions: "
+        + ", ".join(f"{n} {job}" for job, n in sorted(per_job.items()))
+        + f"; {queued} e-mail(s) in {workspace.outbox_dir / 'pending'}",
+        markup=False,
+    )
+    again = run_once(workspace, year_on)
+    out.print(f"run again for the same day: {len(again)} new action(s) (the ledger remembers)")
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -186,3 +216,4 @@ def demo(
         _cycle(workspace, portfolio, cycle)
     _changes(workspace)
     _reports(workspace, root / "reports")
+    _scheduler(workspace)

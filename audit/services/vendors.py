@@ -91,17 +91,27 @@ def load_vendor(workspace: Workspace, vendor_id: str) -> Vendor:
     return vendor_from_record(row.record)
 
 
-def _summary(vendor: Vendor, content: ContentSet) -> VendorSummary:
+def _summary(
+    vendor: Vendor, content: ContentSet, last: tuple[int, dt.date, str, float] | None
+) -> VendorSummary:
+    """Tier from the policy; next assessment from the last run, or from onboarding."""
     tier = vendor_tier(vendor, content)
     interval = content.policy.cadence.reassess_days[tier.tier]
-    return VendorSummary(vendor, tier, None, None, vendor.since + dt.timedelta(days=interval))
+    assessed = last[1] if last else None
+    start = assessed or vendor.since
+    return VendorSummary(
+        vendor, tier, assessed, last[2] if last else None, start + dt.timedelta(days=interval)
+    )
 
 
 def list_vendors(workspace: Workspace, tier: Tier | None = None) -> list[VendorSummary]:
     content = workspace_content(workspace)
     with reading(workspace) as session:
         rows = queries.vendors(session)
-    summaries = [_summary(vendor_from_record(row.record), content) for row in rows]
+        latest = queries.latest_runs(session)
+    summaries = [
+        _summary(vendor_from_record(row.record), content, latest.get(row.id)) for row in rows
+    ]
     return [s for s in summaries if tier is None or s.tier.tier is tier]
 
 
@@ -109,6 +119,7 @@ def show_vendor(workspace: Workspace, vendor_id: str) -> VendorDetail:
     content = workspace_content(workspace)
     vendor = load_vendor(workspace, vendor_id)
     with reading(workspace) as session:
+        latest = queries.latest_runs(session).get(vendor_id)
         revisions = queries.vendor_revisions(session, vendor_id)
         issued = [
             (q, queries.submissions(session, q.id))
@@ -116,7 +127,7 @@ def show_vendor(workspace: Workspace, vendor_id: str) -> VendorDetail:
         ]
         evidence = queries.evidence(session, vendor_id)
     return VendorDetail(
-        _summary(vendor, content),
+        _summary(vendor, content, latest),
         scope_vendor(content, vendor_facts(vendor, content)),
         revisions,
         issued,

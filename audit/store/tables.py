@@ -174,3 +174,18 @@ class FindingEventRow(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str = Field(max_length=20)
     note: str | None = None
+
+
+class LedgerRow(SQLModel, table=True):
+    """One action the scheduler took. Its unique key makes every job idempotent: a job that
+    finds its key already here has done that action before and does nothing."""
+
+    __tablename__ = "scheduler_ledger"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    job: str = Field(max_length=40, index=True)
+    vendor_id: str | None = Field(default=None, max_length=64)
+    as_of: dt.date
+    detail: str
+    created_at: dt.datetime = _stamp()

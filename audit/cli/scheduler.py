@@ -1,0 +1,78 @@
+"""`audit due` and `audit scheduler`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from audit import scheduler as runner
+from audit.cli.app import app, state
+from audit.cli.output import Format, render
+from audit.cli.params import AsOfOption, FormatOption, as_of
+from audit.services import automation
+from audit.services.automation import Action
+
+out = Console(highlight=False, soft_wrap=True)
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    as_of_date: AsOfOption = None,
+    within: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Also what falls due within DAYS.")
+    ] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Assessments, questionnaires, evidence and findings that are due or overdue."""
+    day = as_of(as_of_date)
+    items = automation.due_items(state(ctx).workspace(), day, within)
+    rows = [
+        {
+            "kind": i.kind.value,
+            "vendor": i.vendor_id,
+            "what": i.subject,
+            "due": i.due.isoformat(),
+            "days_left": i.days_left,
+            "state": "overdue" if i.overdue else "due",
+            "detail": i.detail,
+        }
+        for i in items
+    ]
+    render(
+        rows,
+        ["kind", "vendor", "what", "due", "days_left", "detail"],
+        fmt,
+        title=f"Due as of {day}",
+    )
+
+
+def _print(job: str, action: Action) -> None:
+    vendor = f" {action.vendor_id}" if action.vendor_id else ""
+    out.print(f"[{job}]{vendor}: {action.detail}", markup=False)
+
+
+@app.command()
+def scheduler(
+    ctx: typer.Context,
+    once: Annotated[
+        bool, typer.Option("--once", help="Run every job once and exit (cron, CI).")
+    ] = False,
+    as_of_date: AsOfOption = None,
+    every: Annotated[int, typer.Option(metavar="MINUTES", help="How often to run the jobs.")] = 60,
+) -> None:
+    """Issue questionnaires when due, remind, warn about evidence, flag overdue findings."""
+    workspace = state(ctx).workspace()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if once:
+        day = as_of(as_of_date)
+        actions = runner.run_once(workspace, day, _print)
+        out.print(f"scheduler ran once for {day}: {len(actions)} new action(s)", markup=False)
+        return
+    if as_of_date is not None:
+        raise typer.BadParameter("--as-of only goes with --once", param_hint="--as-of")
+    runner.run_forever(workspace, every_minutes=every, report=_print)

@@ -1,0 +1,128 @@
+"""Notifications: e-mail files in `.audit/outbox/` always, and over SMTP when `audit.toml` says
+
+    [notify]
+    smtp_host = "mail.example.com"
+    smtp_port = 587
+    from = "third-party-risk@example.com"
+    starttls = true
+    username = "audit-bot"          # password from AUDIT_SMTP_PASSWORD
+
+A message is written to `outbox/pending/` under a name derived from its ledger key, so the same
+notice is never queued twice. Sending moves it to `outbox/sent/`; a failed send leaves it pending
+for the next run, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import smtplib
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from audit.errors import WorkspaceError
+from audit.workspace import Workspace
+
+PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
+DEFAULT_FROM = "vendor-audit@localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    starttls: bool
+    username: str | None
+    password: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    key: str
+    to: tuple[str, ...]
+    subject: str
+    body: str
+
+
+def smtp_config(workspace: Workspace) -> SmtpConfig | None:
+    path = workspace.root / "audit.toml"
+    if not path.exists():
+        return None
+    section = tomllib.loads(path.read_text(encoding="utf-8")).get("notify")
+    if not isinstance(section, dict) or "smtp_host" not in section:
+        return None
+    try:
+        return SmtpConfig(
+            host=str(section["smtp_host"]),
+            port=int(section.get("smtp_port", 25)),
+            sender=str(section.get("from", DEFAULT_FROM)),
+            starttls=bool(section.get("starttls", False)),
+            username=section.get("username"),
+            password=os.environ.get(PASSWORD_ENV),
+        )
+    except (TypeError, ValueError) as exc:
+        raise WorkspaceError(f"audit.toml [notify]: {exc}") from None
+
+
+class Outbox:
+    def __init__(self, root: Path) -> None:
+        self.pending = root / "pending"
+        self.sent = root / "sent"
+
+    @staticmethod
+    def name_for(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()[:32] + ".eml"
+
+    def queue(self, notice: Notice, sender: str, now: dt.datetime) -> Path:
+        """Write the message (once per key) and return its file."""
+        self.pending.mkdir(parents=True, exist_ok=True)
+        name = self.name_for(notice.key)
+        for folder in (self.pending, self.sent):
+            if (folder / name).exists():
+                return folder / name
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = ", ".join(notice.to)
+        message["Subject"] = notice.subject
+        message["Date"] = format_datetime(now)
+        message["Message-ID"] = make_msgid(idstring=name[:16], domain="vendor-audit")
+        message["X-Audit-Key"] = notice.key
+        message.set_content(notice.body)
+        handle, temporary = tempfile.mkstemp(dir=self.pending, prefix=".queue-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(message.as_bytes(policy=email_policy.SMTP))
+        os.replace(temporary, self.pending / name)
+        return self.pending / name
+
+    def waiting(self) -> list[Path]:
+        return sorted(self.pending.glob("*.eml")) if self.pending.exists() else []
+
+    def flush(self, config: SmtpConfig | None) -> tuple[int, int, str | None]:
+        """Send what is pending; returns (sent, still pending, error)."""
+        waiting = self.waiting()
+        if config is None or not waiting:
+            return 0, len(waiting), None
+        sent = 0
+        try:
+            with smtplib.SMTP(config.host, config.port, timeout=10) as client:
+                if config.starttls:
+                    client.starttls()
+                if config.username:
+                    client.login(config.username, config.password or "")
+                for path in waiting:
+                    message = BytesParser(policy=email_policy.SMTP).parsebytes(path.read_bytes())
+                    client.send_message(message)
+                    self.sent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, self.sent / path.name)
+                    sent += 1
+        except (OSError, smtplib.SMTPException) as exc:
+            return sent, len(waiting) - sent, f"{type(exc).__name__}: {exc}"
+        return sent, 0, None

@@ -1,0 +1,1 @@
+"""Reports: view models, PDF rendering, signing and verification."""

@@ -1,0 +1,390 @@
+"""What is due, and the scheduler's jobs. Every job action is recorded in the ledger under a key
+that names it exactly (the questionnaire, the reminder offset, the evidence and threshold, the
+finding and its due date), so running a job twice, or after a restart, repeats nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from audit.due import (
+    ActiveFinding,
+    DueItem,
+    EvidenceWindow,
+    OpenQuestionnaire,
+    VendorCadence,
+    assessments_due,
+    evidence_due,
+    findings_due,
+    questionnaires_due,
+    sort_items,
+)
+from audit.findings import ACTIVE
+from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
+from audit.services.assessments import assess
+from audit.services.content import workspace_content
+from audit.services.database import reading, transaction
+from audit.services.evidence import evidence_status
+from audit.services.questionnaires import issue_questionnaire
+from audit.services.vendors import vendor_tier
+from audit.store import queries
+from audit.store.tables import AuditRunRow, LedgerRow, QuestionnaireRow, SubmissionRow
+from audit.vendor import Vendor, vendor_from_record
+from audit.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    job: str
+    vendor_id: str | None
+    key: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the due rules look at, read in one pass."""
+
+    vendors: dict[str, Vendor]
+    cadences: list[VendorCadence]
+    open_questionnaires: list[OpenQuestionnaire]
+    evidence: list[EvidenceWindow]
+    findings: list[ActiveFinding]
+
+
+def _snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
+    content = workspace_content(workspace)
+    with reading(workspace) as session:
+        vendors = {v.id: vendor_from_record(v.record) for v in queries.vendors(session)}
+        last = {v: row[1] for v, row in queries.latest_runs(session).items()}
+        answered = set(session.exec(select(SubmissionRow.questionnaire_id)).all())
+        questionnaires = session.exec(select(QuestionnaireRow)).all()
+        evidence_rows = queries.evidence(session)
+        findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
+    cadences = [
+        VendorCadence(v.id, vendor_tier(v, content).tier, v.since, last.get(v.id))
+        for v in vendors.values()
+    ]
+    open_questionnaires = [
+        OpenQuestionnaire(q.id, q.vendor_id, q.issued, q.due)
+        for q in questionnaires
+        if q.id not in answered and (last.get(q.vendor_id) is None or q.issued > last[q.vendor_id])
+    ]
+    windows = [
+        EvidenceWindow(
+            s.evidence.id or 0,
+            s.evidence.vendor_id,
+            s.evidence.kind,
+            s.label,
+            s.evidence.file_name,
+            s.validity.valid_until,
+        )
+        for s in evidence_status(evidence_rows, content.policy, as_of)
+    ]
+    active = [
+        ActiveFinding(f.id or 0, f.vendor_id, f.control_id, f.severity, f.due, f.owner)
+        for f in findings
+    ]
+    return Snapshot(vendors, cadences, open_questionnaires, windows, active)
+
+
+def due_items(workspace: Workspace, as_of: dt.date, within: int | None = None) -> list[DueItem]:
+    """Everything due or overdue on `as_of` (or within `within` days of it)."""
+    content = workspace_content(workspace)
+    cadence = content.policy.cadence
+    snap = _snapshot(workspace, as_of)
+    days = within or 0
+    evidence_days = within if within is not None else max(cadence.evidence_warnings, default=0)
+    return sort_items(
+        assessments_due(snap.cadences, cadence.reassess_days, as_of, days)
+        + questionnaires_due(snap.open_questionnaires, as_of, days)
+        + evidence_due(snap.evidence, as_of, evidence_days)
+        + findings_due(snap.findings, as_of, days)
+    )
+
+
+# --- the scheduler's jobs ---------------------------------------------------------------------
+
+
+def _done(session: Session, key: str) -> bool:
+    return session.exec(select(LedgerRow.id).where(LedgerRow.key == key)).first() is not None
+
+
+def _record(workspace: Workspace, action: Action, as_of: dt.date, detail: dict[str, Any]) -> bool:
+    """Record an action once; False when its key was already there (another run did it)."""
+    with transaction(workspace) as session:
+        if _done(session, action.key):
+            return False
+        session.add(
+            LedgerRow(
+                key=action.key,
+                job=action.job,
+                vendor_id=action.vendor_id,
+                as_of=as_of,
+                detail=json.dumps({"summary": action.detail, **detail}, default=str),
+            )
+        )
+    return True
+
+
+def _already(workspace: Workspace, key: str) -> bool:
+    with reading(workspace) as session:
+        return _done(session, key)
+
+
+def _recipients(vendor: Vendor, internal: bool) -> tuple[str, ...]:
+    if internal or not vendor.contacts:
+        return (vendor.owner,)
+    return tuple(c.email for c in vendor.contacts)
+
+
+class Jobs:
+    """The scheduler's jobs for one `as_of`; each returns the actions it took this time."""
+
+    def __init__(
+        self, workspace: Workspace, as_of: dt.date, now: dt.datetime | None = None
+    ) -> None:
+        self.workspace = workspace
+        self.as_of = as_of
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.content = workspace_content(workspace)
+        self.outbox = Outbox(workspace.outbox_dir)
+        config = smtp_config(workspace)
+        self.smtp = config
+        self.sender = config.sender if config else DEFAULT_FROM
+
+    def _notify(
+        self, action: Action, to: tuple[str, ...], subject: str, body: str
+    ) -> Action | None:
+        if _already(self.workspace, action.key):
+            return None
+        self.outbox.queue(Notice(action.key, to, subject, body), self.sender, self.now)
+        return (
+            action
+            if _record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
+            else None
+        )
+
+    def reassess_new_submissions(self) -> list[Action]:
+        """Assess vendors whose newest submission no run has used yet."""
+        actions = []
+        with reading(self.workspace) as session:
+            used = set(session.exec(select(AuditRunRow.submission_id)).all())
+            vendor_ids = [v.id for v in queries.vendors(session)]
+            fresh = {}
+            for vendor_id in vendor_ids:
+                submission = queries.submission_as_of(session, vendor_id, self.as_of)
+                if submission is not None and submission.id not in used:
+                    fresh[vendor_id] = submission.id
+        for vendor_id, submission_id in fresh.items():
+            action = Action("reassess", vendor_id, f"reassess:{submission_id}", "")
+            if _already(self.workspace, action.key):
+                continue
+            result = assess(self.workspace, vendor_id, self.as_of)
+            scored = result.result
+            detail = f"run #{result.run_id}: score {scored.score:.1f}, rating {scored.rating}"
+            done = Action(action.job, vendor_id, action.key, detail)
+            if _record(self.workspace, done, self.as_of, {"run": result.run_id}):
+                actions.append(done)
+        return actions
+
+    def issue_due_questionnaires(self) -> list[Action]:
+        """Issue a questionnaire when an assessment falls due within the response period."""
+        cadence = self.content.policy.cadence
+        snap = _snapshot(self.workspace, self.as_of)
+        waiting = {q.vendor_id for q in snap.open_questionnaires}
+        actions = []
+        for item in assessments_due(
+            snap.cadences, cadence.reassess_days, self.as_of, cadence.response_days
+        ):
+            vendor = snap.vendors[item.vendor_id]
+            key = f"issue:{vendor.id}:{item.due}"
+            if vendor.id in waiting or _already(self.workspace, key):
+                continue
+            due = max(self.as_of + dt.timedelta(days=cadence.response_days), item.due)
+            issued = issue_questionnaire(self.workspace, vendor.id, issued=self.as_of, due=due)
+            questionnaire = issued.questionnaire
+            action = Action(
+                "issue",
+                vendor.id,
+                key,
+                f"{questionnaire.id} ({len(questionnaire.controls)} controls) due {due}",
+            )
+            body = (
+                f"Dear {vendor.name} team,\n\nyour periodic third-party risk assessment is due "
+                f"on {item.due} ({item.detail}). Please answer questionnaire "
+                f"{questionnaire.id} "
+                f"({len(questionnaire.controls)} questions) by {due} and return it with the "
+                "evidence it asks for.\n\n"
+                f"Questionnaire file: {self.workspace.relative(issued.path)}\n"
+            )
+            self.outbox.queue(
+                Notice(
+                    key,
+                    _recipients(vendor, False),
+                    f"Questionnaire {questionnaire.id}: answers due {due}",
+                    body,
+                ),
+                self.sender,
+                self.now,
+            )
+            if _record(self.workspace, action, self.as_of, {"questionnaire": questionnaire.id}):
+                actions.append(action)
+        return actions
+
+    def remind_questionnaires(self) -> list[Action]:
+        """Remind vendors on the policy's offsets around a questionnaire's due date."""
+        offsets = self.content.policy.cadence.questionnaire_reminders
+        snap = _snapshot(self.workspace, self.as_of)
+        actions = []
+        for q in snap.open_questionnaires:
+            reached = [o for o in offsets if q.due + dt.timedelta(days=o) <= self.as_of]
+            if not reached:
+                continue
+            offset = reached[-1]  # only the latest reminder: a late run does not send a burst
+            vendor = snap.vendors[q.vendor_id]
+            when = "is due" if offset < 0 else "was due"
+            days = abs((q.due - self.as_of).days)
+            tail = (
+                f"in {days} day(s)"
+                if q.due > self.as_of
+                else f"{days} day(s) ago"
+                if q.due < self.as_of
+                else "today"
+            )
+            action = Action(
+                "remind", vendor.id, f"remind:{q.id}:{offset}", f"{q.id} {when} {q.due} ({tail})"
+            )
+            body = (
+                f"Dear {vendor.name} team,\n\nquestionnaire {q.id}, issued {q.issued}, {when} on "
+                f"{q.due} ({tail}). We have not received your answers yet.\n"
+            )
+            taken = self._notify(
+                action,
+                _recipients(vendor, False),
+                f"Reminder: questionnaire {q.id} {when} {q.due}",
+                body,
+            )
+            if taken:
+                actions.append(taken)
+        return actions
+
+    def _digest(
+        self,
+        job: str,
+        vendor: Vendor,
+        items: list[tuple[Action, str]],
+        to: tuple[str, ...],
+        subject: str,
+        intro: str,
+    ) -> list[Action]:
+        """One message per vendor for the items not notified before; each item's key is
+        recorded, so an item is never in two digests."""
+        new = [(a, line) for a, line in items if not _already(self.workspace, a.key)]
+        if not new:
+            return []
+        keys = "|".join(sorted(a.key for a, _ in new))
+        digest_key = f"digest:{job}:{vendor.id}:{hashlib.sha256(keys.encode()).hexdigest()[:16]}"
+        body = intro + "\n\n" + "\n".join(f"- {line}" for _, line in new) + "\n"
+        self.outbox.queue(Notice(digest_key, to, subject, body), self.sender, self.now)
+        return [
+            a
+            for a, _ in new
+            if _record(self.workspace, a, self.as_of, {"message": digest_key, "to": to})
+        ]
+
+    def warn_evidence(self) -> list[Action]:
+        """Warn relationship owners before evidence expires (policy offsets) and when it has."""
+        warnings = sorted(self.content.policy.cadence.evidence_warnings)
+        snap = _snapshot(self.workspace, self.as_of)
+        per_vendor: dict[str, list[tuple[Action, str]]] = {}
+        for item in evidence_due(snap.evidence, self.as_of, max(warnings, default=0)):
+            if item.overdue:
+                key = f"evidence-expired:{item.ref}"
+                line = f"{item.subject} expired {item.due}"
+            else:
+                threshold = next(w for w in warnings if item.days_left <= w)
+                key = f"evidence-warning:{item.ref}:{threshold}"
+                line = f"{item.subject} expires {item.due} (in {item.days_left} days)"
+            per_vendor.setdefault(item.vendor_id, []).append(
+                (Action("evidence", item.vendor_id, key, line), line)
+            )
+        actions = []
+        for vendor_id, items in sorted(per_vendor.items()):
+            vendor = snap.vendors[vendor_id]
+            actions += self._digest(
+                "evidence",
+                vendor,
+                items,
+                _recipients(vendor, True),
+                f"{vendor.name}: evidence expiring or expired",
+                f"Evidence from {vendor.name} that stops being current, as of {self.as_of}. Ask "
+                "the vendor for current documents: controls that rely on expired evidence "
+                "become unverified.",
+            )
+        return actions
+
+    def flag_overdue_findings(self) -> list[Action]:
+        """Tell each finding's owner (else the relationship owner) what is past due."""
+        snap = _snapshot(self.workspace, self.as_of)
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[Action, str]]] = {}
+        for f in snap.findings:
+            if f.due >= self.as_of:
+                continue
+            vendor = snap.vendors[f.vendor_id]
+            late = (self.as_of - f.due).days
+            line = (
+                f"finding #{f.id} {f.control_id} ({f.severity}) was due {f.due}, {late} day(s) late"
+            )
+            to = (f.owner,) if f.owner else _recipients(vendor, True)
+            action = Action("finding", vendor.id, f"finding-overdue:{f.id}:{f.due}", line)
+            groups.setdefault((vendor.id, to), []).append((action, line))
+        actions = []
+        for (vendor_id, to), items in sorted(groups.items()):
+            vendor = snap.vendors[vendor_id]
+            actions += self._digest(
+                "finding",
+                vendor,
+                items,
+                to,
+                f"{vendor.name}: {len(items)} finding(s) past due",
+                f"Findings on {vendor.name} still open after their due date, as of {self.as_of}:",
+            )
+        return actions
+
+    def send(self) -> list[Action]:
+        sent, waiting, error = self.outbox.flush(self.smtp)
+        if self.smtp is None:
+            return []
+        detail = f"sent {sent}, pending {waiting}" + (f" ({error})" if error else "")
+        return [Action("send", None, "", detail)] if sent or error else []
+
+    def all(self) -> list[tuple[str, Callable[[], list[Action]]]]:
+        return [
+            ("reassess new submissions", self.reassess_new_submissions),
+            ("issue questionnaires", self.issue_due_questionnaires),
+            ("remind vendors", self.remind_questionnaires),
+            ("warn about evidence", self.warn_evidence),
+            ("flag overdue findings", self.flag_overdue_findings),
+            ("send notifications", self.send),
+        ]
+
+
+def run_jobs(workspace: Workspace, as_of: dt.date, now: dt.datetime | None = None) -> list[Action]:
+    """Every job once for `as_of`, in order; returns only what was newly done."""
+    jobs = Jobs(workspace, as_of, now)
+    actions = []
+    for _, job in jobs.all():
+        actions += job()
+    return actions
+
+
+def ledger(workspace: Workspace) -> list[LedgerRow]:
+    with reading(workspace) as session:
+        return list(session.exec(select(LedgerRow).order_by(col(LedgerRow.id))).all())

@@ -1,0 +1,156 @@
+"""`audit due` and `audit scheduler`: cadence by tier, idempotent runs, e-mail over real SMTP."""
+
+from __future__ import annotations
+
+import email
+import json
+import socket
+from email import policy
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from audit.workspace import Workspace
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture
+def portfolio(dcli) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+
+
+def due(dcli, *args: str) -> list[dict]:
+    result = dcli("due", "-f", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_due_lists_exactly_the_vendors_whose_cadence_elapsed(dcli, portfolio) -> None:
+    # onboarding dates and tiers of the sample portfolio: critical every 182 days, high 365,
+    # medium 730, low 1095 days, counted from onboarding for vendors never assessed.
+    items = [i for i in due(dcli, "--as-of", "2024-06-01") if i["kind"] == "assessment"]
+    assert {i["vendor"]: i["due"] for i in items} == {
+        "harbourline-contact": "2022-11-30",  # critical, onboarded 2022-06-01
+        "meridian-payroll": "2023-08-02",  # critical, onboarded 2023-02-01
+        "benefitwise-hr": "2023-11-01",  # high, onboarded 2022-11-01
+        "archiva-documents": "2023-09-01",  # medium, onboarded 2021-09-01
+    }
+    assert all(i["state"] == "overdue" for i in items)
+    later = {
+        i["vendor"]
+        for i in due(dcli, "--as-of", "2024-06-01", "--within", "90")
+        if i["kind"] == "assessment"
+    }
+    assert later == {i["vendor"] for i in items} | {"quantia-analytics"}  # high, due 2024-08-14
+
+
+def test_scheduler_once_twice_does_nothing_new(dcli, db_workspace: Workspace, portfolio) -> None:
+    first = dcli("scheduler", "--once", "--as-of", "2024-06-01")
+    assert first.exit_code == 0, first.output
+    assert "4 new action(s)" in first.output  # one questionnaire for each vendor that is due
+    issued = sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.yaml"))
+    assert len(issued) == 4
+    mails = sorted((db_workspace.outbox_dir / "pending").glob("*.eml"))
+    assert len(mails) == 4
+    second = dcli("scheduler", "--once", "--as-of", "2024-06-01")
+    assert second.exit_code == 0 and "0 new action(s)" in second.output
+    assert sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.yaml")) == issued
+    assert sorted((db_workspace.outbox_dir / "pending").glob("*.eml")) == mails
+    # a month later the vendors are reminded, once
+    later = dcli("scheduler", "--once", "--as-of", "2024-07-10")
+    assert "[remind vendors]" in later.output
+    assert "0 new action(s)" in dcli("scheduler", "--once", "--as-of", "2024-07-10").output
+    waiting = [i for i in due(dcli, "--as-of", "2024-07-10") if i["kind"] == "questionnaire"]
+    assert {i["vendor"] for i in waiting} == {
+        "harbourline-contact",
+        "meridian-payroll",
+        "benefitwise-hr",
+        "archiva-documents",
+    }
+    assert all(i["state"] == "overdue" and i["due"] == "2024-07-01" for i in waiting)
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_smtp_delivery_and_retry_when_the_server_is_down(
+    dcli, db_workspace: Workspace, portfolio
+) -> None:
+    port = free_port()
+    (db_workspace.root / "audit.toml").write_text(
+        f'[notify]\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nfrom = "tprm@insurer.example"\n'
+    )
+    # the server is down: the notices are queued, nothing is lost
+    down = dcli("scheduler", "--once", "--as-of", "2024-06-01")
+    assert down.exit_code == 0, down.output
+    assert "pending 4" in down.output and "ConnectionRefusedError" in down.output
+    assert len(list((db_workspace.outbox_dir / "pending").glob("*.eml"))) == 4
+    collector = Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        up = dcli("scheduler", "--once", "--as-of", "2024-06-01")
+        assert up.exit_code == 0, up.output
+        assert "sent 4, pending 0" in up.output
+    finally:
+        controller.stop()
+    assert not list((db_workspace.outbox_dir / "pending").glob("*.eml"))
+    assert len(list((db_workspace.outbox_dir / "sent").glob("*.eml"))) == 4
+    subjects = {m["Subject"] for m in collector.messages}
+    assert "Questionnaire Q-meridian-payroll-20240601: answers due 2024-07-01" in subjects
+    meridian = next(m for m in collector.messages if "meridian" in m["Subject"])
+    body = meridian.get_content()
+    assert (
+        "Meridian Payroll Services Pvt Ltd" in body
+        and "due on 2023-08-02" in body
+        and "by 2024-07-01" in body
+    )
+    assert (
+        meridian["To"] == "priya.raman@meridian-payroll.example, j.alvarez@meridian-payroll.example"
+    )
+    assert meridian["From"] == "tprm@insurer.example"
+
+
+def test_foreground_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from audit.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "svc")
+    env = {**os.environ, "AUDIT_WORKSPACE": str(workspace.root)}
+    env.pop("AUDIT_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "audit", "scheduler", "--every", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        lines.append(line)
+        if "jobs ran for" in line:
+            break
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, "".join(lines) + output
+    assert "stopping after the job in hand" in output
