@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.content.conditions import evaluate
+from audit.content.conditions import Predicate, compile_condition
 from audit.content.model import Policy, TierRule
 from audit.model import Tier
 
@@ -35,19 +35,30 @@ class TierResult:
         return "; ".join(str(r) for r in self.reasons) or "no risk factors"
 
 
+_COMPILED: dict[str, tuple[tuple[TierRule, Predicate], ...]] = {}
+
+
+def _rules(policy: Policy) -> tuple[tuple[TierRule, Predicate], ...]:
+    """The policy's rules with their conditions compiled, once per policy content."""
+    if policy.sha256 not in _COMPILED:
+        _COMPILED[policy.sha256] = tuple((r, compile_condition(r.when)) for r in policy.tier_rules)
+    return _COMPILED[policy.sha256]
+
+
 def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
     """The tier of a vendor with these facts, with the rules that put it there, in policy order."""
     best_in_group: dict[str, TierRule] = {}
     counted: list[TierRule] = []
-    for rule in policy.tier_rules:
-        if not evaluate(rule.when, facts, {}):
+    empty: dict[str, Any] = {}
+    for rule, holds in _rules(policy):
+        if not holds(facts, empty):
             continue
         if rule.group is None:
             counted.append(rule)
         elif rule.group not in best_in_group or rule.points > best_in_group[rule.group].points:
             best_in_group[rule.group] = rule
     chosen = set(map(id, counted)) | set(map(id, best_in_group.values()))
-    ordered = [rule for rule in policy.tier_rules if id(rule) in chosen]
+    ordered = [rule for rule, _ in _rules(policy) if id(rule) in chosen]
     points = sum(rule.points for rule in ordered)
     band = next(b for b in policy.tier_bands if points >= b.min_points)
     reasons = tuple(TierReason(rule.reason, rule.points) for rule in ordered)

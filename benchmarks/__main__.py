@@ -12,16 +12,23 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks import ingest, scoring
+from benchmarks import hashing, ingest, listing, reports, scoring
 
 BENCHMARKS: dict[str, Callable[[bool, int], dict[str, Any]]] = {
     "ingest": ingest.run,
     "scoring": scoring.run,
+    "reports": reports.run,
+    "hashing": hashing.run,
+    "listing": listing.run,
 }
 TARGETS: dict[str, tuple[str, float]] = {
     "ingest_ratio": (">=", 0.5),
     "score_evals_per_s": (">=", 1_000_000),
     "score_peak_mb": ("<=", 300),
+    "report_ratio": (">=", 0.7),
+    "hash_ratio": (">=", 0.8),
+    "list_scaling": ("<=", 3),
+    "due_scaling": ("<=", 3),
 }
 
 

@@ -94,16 +94,17 @@ def list_(
     """Vendors with their inherent tier and why, last rating and next assessment date."""
     rows = [
         {
-            "vendor": s.vendor.id,
-            "name": s.vendor.name,
-            "tier": s.tier.tier.value,
-            "points": s.tier.points,
-            "tier_reasons": s.tier.explanation,
-            "last_assessed": s.last_assessed,
-            "last_rating": s.last_rating,
-            "next_due": s.next_due.isoformat(),
+            "vendor": v.id,
+            "name": v.name,
+            "tier": v.tier,
+            "points": v.points,
+            "tier_reasons": "; ".join(v.reasons) or "no risk factors",
+            "last_assessed": v.last_assessed.isoformat() if v.last_assessed else None,
+            "last_rating": v.last_rating,
+            "last_score": v.last_score,
+            "next_due": v.next_due.isoformat(),
         }
-        for s in services.list_vendors(state(ctx).workspace(), tier)
+        for v in services.vendor_listing(state(ctx).workspace(), tier)
     ]
     columns = ["vendor", "tier", "tier_reasons", "last_rating", "next_due"]
     render(rows, columns, fmt, title="Vendors")

@@ -16,14 +16,23 @@ from audit.content.facts import FactKind
 Value = Any
 
 
+# Tuples, not `X | Y` unions: these run once per condition per vendor, and a union object is
+# built on every call.
+_SEQUENCES = (list, tuple, frozenset, set)
+_NUMBERS = (int, float)
+
+
 def _as_list(value: Value) -> list[Value]:
+    """The value as a list to read (a list fact is returned as it is, not copied)."""
     if value is None:
         return []
-    return list(value) if isinstance(value, list | tuple | frozenset | set) else [value]
+    if type(value) is list:
+        return value
+    return list(value) if isinstance(value, _SEQUENCES) else [value]
 
 
 def _is_number(value: Value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _NUMBERS) and not isinstance(value, bool)
 
 
 def _compare(test: Callable[[float, float], bool]) -> Callable[[Value, Value], bool]:
@@ -35,7 +44,7 @@ def _compare(test: Callable[[float, float], bool]) -> Callable[[Value, Value], b
 
 def _in(value: Value, arg: Value) -> bool:
     # On a list fact, `in` asks whether any of its values is among the listed ones.
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCES):
         return any(item in arg for item in value)
     return value is not None and value in arg
 
@@ -174,3 +183,27 @@ def describe(condition: Condition) -> str:
         return f"not ({describe(condition.item)})"
     joiner = " and " if isinstance(condition, AllOf) else " or "
     return "(" + joiner.join(describe(item) for item in condition.items) + ")"
+
+
+Predicate = Callable[[Mapping[str, Value], Mapping[str, Value]], bool]
+
+
+def compile_condition(condition: Condition) -> Predicate:
+    """The condition as a closure: for rules evaluated once per vendor over whole registers,
+    where walking the tree each time costs more than the tests themselves."""
+    if isinstance(condition, Leaf):
+        test, subject, argument = (
+            OPERATORS[condition.operator].test,
+            condition.subject,
+            condition.argument,
+        )
+        if condition.on_answer:
+            return lambda facts, answers: test(answers.get(subject), argument)
+        return lambda facts, answers: test(facts.get(subject), argument)
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.item)
+        return lambda facts, answers: not inner(facts, answers)
+    parts = tuple(compile_condition(item) for item in condition.items)
+    if isinstance(condition, AllOf):
+        return lambda facts, answers: all(p(facts, answers) for p in parts)
+    return lambda facts, answers: any(p(facts, answers) for p in parts)

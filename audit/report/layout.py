@@ -29,14 +29,32 @@ MARGIN = 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 
 
+class WrapOnce(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    Tables wrap every cell to measure rows, again when they split across pages, and again when
+    they draw; a paragraph's lines depend only on the width, so the second and third wraps at
+    the same width reuse the first. (Measured: a 150-control report wraps each cell three times.)
+    """
+
+    _wrapped_for: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped_for == availWidth and "blPara" in self.__dict__:
+            return self.width, self.height
+        result = super().wrap(availWidth, availHeight)
+        self._wrapped_for = availWidth
+        return result  # type: ignore[no-any-return]
+
+
 def text(value: object, style: str = "cell") -> Paragraph:
     """A paragraph of user text, escaped (vendor comments are not markup)."""
-    return Paragraph(escape(str(value)).replace("\n", "<br/>"), styles()[style])
+    return WrapOnce(escape(str(value)).replace("\n", "<br/>"), styles()[style])
 
 
 def markup(value: str, style: str = "body") -> Paragraph:
     """A paragraph of our own markup (bold, colour); never for user text."""
-    return Paragraph(value, styles()[style])
+    return WrapOnce(value, styles()[style])
 
 
 def table(
@@ -47,7 +65,7 @@ def table(
 ) -> Table:
     """A table that wraps every cell and repeats its header on each page it spans."""
     data: list[list[object]] = [[text(h, "cell_bold") for h in header]]
-    data += [[c if isinstance(c, Flowable) else text(c) for c in row] for row in rows]
+    data += [[c if isinstance(c, Flowable | list) else text(c) for c in row] for row in rows]
     result = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True)
     result.setStyle(
         TableStyle(

@@ -57,7 +57,10 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, splitLongWords=1),
+        "cell_italic": ParagraphStyle(
+            "cell_italic", parent=base, fontName=ITALIC, fontSize=7.5, leading=9.5
+        ),
         "cell_bold": ParagraphStyle(
             "cell_bold", parent=base, fontName=BOLD, fontSize=7.5, leading=9.5
         ),

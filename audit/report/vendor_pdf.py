@@ -151,12 +151,12 @@ def _controls(r: VendorReport) -> list[Flowable]:
     )
     domain = None
     rows: list[list[object]] = []
-    widths = [21 * mm, 62 * mm, 50 * mm, 41 * mm]
+    widths = [104 * mm, 70 * mm]
 
     def flush() -> None:
         if rows:
             story.append(
-                table(["Control", "Question and answer", "Evidence", "Result"], rows, widths)
+                table(["Control, question and answer", "Result and evidence"], rows, widths)
             )
             rows.clear()
 
@@ -165,22 +165,22 @@ def _controls(r: VendorReport) -> list[Flowable]:
             flush()
             domain = c.domain
             story.append(markup(escape(domain.replace("-", " ").capitalize()), "h2"))
-        question = (
-            f"<b>{escape(c.title)}</b><br/>{escape(c.question)}"
-            f"<br/><b>Answer:</b> {escape(c.answer)}"
-        )
+        # One style per paragraph: single-style text takes ReportLab's fast line breaking,
+        # and two cells a row keep the table's own bookkeeping small.
+        knockout = " · knockout" if c.knockout else ""
+        question = [
+            text(f"{c.id}{knockout} · {c.title}", "cell_bold"),
+            text(c.question),
+            text(f"Answer: {c.answer}", "cell_bold"),
+        ]
         if c.comment:
-            question += f"<br/><i>Comment:</i> {escape(c.comment)}"
-        result = f"<b>{escape(c.status)}</b> ({escape(c.score)})<br/>{escape(c.explanation)}"
-        ident = escape(c.id) + ("<br/>knockout" if c.knockout else "")
-        rows.append(
-            [
-                markup(ident, "cell"),
-                markup(question, "cell"),
-                text(c.evidence),
-                markup(result, "cell"),
-            ]
-        )
+            question.append(text(f"Comment: {c.comment}", "cell_italic"))
+        result = [
+            text(f"{c.status} ({c.score})", "cell_bold"),
+            text(c.explanation),
+            text(f"Evidence: {c.evidence}"),
+        ]
+        rows.append([question, result])
     flush()
     return story
 

@@ -22,7 +22,13 @@ from audit.services.questionnaires import (
     list_questionnaires,
     show_submission,
 )
-from audit.services.vendors import add_vendor, import_vendors, list_vendors, show_vendor
+from audit.services.vendors import (
+    add_vendor,
+    import_vendors,
+    list_vendors,
+    show_vendor,
+    vendor_listing,
+)
 
 __all__ = [
     "accept_finding",
@@ -33,6 +39,7 @@ __all__ = [
     "history",
     "list_findings",
     "update_finding",
+    "vendor_listing",
     "add_evidence",
     "add_vendor",
     "all_coverage",

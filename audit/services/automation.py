@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +26,14 @@ from audit.due import (
     sort_items,
 )
 from audit.findings import ACTIVE
+from audit.model import Tier
 from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
 from audit.services.assessments import assess
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.evidence import evidence_status
 from audit.services.questionnaires import issue_questionnaire
-from audit.services.vendors import vendor_tier
+from audit.services.vendors import refresh_tiers
 from audit.store import queries
 from audit.store.tables import AuditRunRow, LedgerRow, QuestionnaireRow, SubmissionRow
 from audit.vendor import Vendor, vendor_from_record
@@ -51,26 +52,50 @@ class Action:
 class Snapshot:
     """Everything the due rules look at, read in one pass."""
 
-    vendors: dict[str, Vendor]
+    vendors: Mapping[str, Vendor]
     cadences: list[VendorCadence]
     open_questionnaires: list[OpenQuestionnaire]
     evidence: list[EvidenceWindow]
     findings: list[ActiveFinding]
 
 
+class _Vendors(Mapping[str, Vendor]):
+    """Vendors by id, each read from the store when first asked for: the due rules need only
+    the stored columns, and only the vendors being notified need their full record."""
+
+    def __init__(self, workspace: Workspace, ids: list[str]) -> None:
+        self._workspace = workspace
+        self._ids = ids
+        self._cache: dict[str, Vendor] = {}
+
+    def __getitem__(self, vendor_id: str) -> Vendor:
+        if vendor_id not in self._cache:
+            with reading(self._workspace) as session:
+                row = queries.vendor(session, vendor_id)
+            if row is None:
+                raise KeyError(vendor_id)
+            self._cache[vendor_id] = vendor_from_record(row.record)
+        return self._cache[vendor_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 def _snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
     content = workspace_content(workspace)
+    refresh_tiers(workspace, content)
     with reading(workspace) as session:
-        vendors = {v.id: vendor_from_record(v.record) for v in queries.vendors(session)}
-        last = {v: row[1] for v, row in queries.latest_runs(session).items()}
+        listing = queries.vendor_listing(session)
+        last = {row[0]: row[6] for row in listing if row[6] is not None}
         answered = set(session.exec(select(SubmissionRow.questionnaire_id)).all())
         questionnaires = session.exec(select(QuestionnaireRow)).all()
         evidence_rows = queries.evidence(session)
         findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
-    cadences = [
-        VendorCadence(v.id, vendor_tier(v, content).tier, v.since, last.get(v.id))
-        for v in vendors.values()
-    ]
+    vendors = _Vendors(workspace, [row[0] for row in listing])
+    cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
     open_questionnaires = [
         OpenQuestionnaire(q.id, q.vendor_id, q.issued, q.due)
         for q in questionnaires

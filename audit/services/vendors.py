@@ -55,9 +55,76 @@ def vendor_facts(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
     return facts(vendor, vendor_tier(vendor, content).tier)
 
 
+def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
+    """The columns stored beside a vendor's record: its tier under this policy, and `since`."""
+    tier = vendor_tier(vendor, content)
+    return {
+        "tier": tier.tier.value,
+        "tier_points": tier.points,
+        "tier_reasons": [str(r) for r in tier.reasons],
+        "tier_policy": content.policy.sha256,
+        "since": vendor.since,
+    }
+
+
+def refresh_tiers(workspace: Workspace, content: ContentSet) -> int:
+    """Recompute stored tiers that another policy computed; returns how many changed."""
+    with transaction(workspace) as session:
+        stale = queries.stale_tiers(session, content.policy.sha256)
+        updates = [
+            {"vendor_id": row.id, **derived_columns(vendor_from_record(row.record), content)}
+            for row in stale
+        ]
+        queries.set_derived(session, updates)
+    return len(updates)
+
+
+@dataclass(frozen=True, slots=True)
+class VendorListing:
+    """A line of `vendors list`: read from stored columns, not recomputed per vendor."""
+
+    id: str
+    name: str
+    tier: str
+    points: int
+    reasons: tuple[str, ...]
+    last_assessed: dt.date | None
+    last_rating: str | None
+    last_score: float | None
+    next_due: dt.date
+
+
+def vendor_listing(workspace: Workspace, tier: Tier | None = None) -> list[VendorListing]:
+    """Every vendor (or those of one tier) with tier, reasons, last rating and next due date."""
+    content = workspace_content(workspace)
+    refresh_tiers(workspace, content)
+    cadence = content.policy.cadence.reassess_days
+    with reading(workspace) as session:
+        rows = queries.vendor_listing(session, tier.value if tier else None)
+    listing = []
+    for vid, name, tier_name, points, reasons, since, as_of, rating, score in rows:
+        start = as_of or since
+        listing.append(
+            VendorListing(
+                vid,
+                name,
+                tier_name,
+                points,
+                tuple(reasons or ()),
+                as_of,
+                rating,
+                score,
+                start + dt.timedelta(days=cadence[Tier(tier_name)]),
+            )
+        )
+    return listing
+
+
 def _save(
     workspace: Workspace, vendors: Sequence[Vendor], source: str, update: bool
 ) -> ImportResult:
+    content = workspace_content(workspace)
+    derived = {v.id: derived_columns(v, content) for v in vendors}
     with transaction(workspace) as session:
         existing = queries.existing_vendor_ids(session, [v.id for v in vendors])
         if existing and not update:
@@ -65,7 +132,9 @@ def _save(
                 [Problem(source, f"vendor '{vid}' already exists") for vid in sorted(existing)],
                 hint="nothing was imported; use --update to record new facts for existing vendors",
             )
-        queries.save_vendors(session, [vendor_record(v) for v in vendors], existing, source)
+        queries.save_vendors(
+            session, [vendor_record(v) for v in vendors], existing, source, derived
+        )
     added = tuple(v.id for v in vendors if v.id not in existing)
     return ImportResult(added, tuple(sorted(existing)))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,9 +46,15 @@ def existing_vendor_ids(session: Session, ids: Iterable[str]) -> dict[str, int]:
 
 
 def save_vendors(
-    session: Session, records: Sequence[dict[str, Any]], revisions: dict[str, int], source: str
+    session: Session,
+    records: Sequence[dict[str, Any]],
+    revisions: dict[str, int],
+    source: str,
+    derived: Mapping[str, dict[str, Any]],
 ) -> None:
-    """Insert new vendors and update existing ones, writing a revision row for every change."""
+    """Insert new vendors and update existing ones, writing a revision row for every change.
+
+    `derived` holds, per vendor id, the columns computed from the record (tier, since)."""
     now = utcnow()
     new_rows, revision_rows = [], []
     for record in records:
@@ -65,6 +71,7 @@ def save_vendors(
             "record": record,
             "revision": revision,
             "updated_at": now,
+            **derived[record["id"]],
         }
         if previous is None:
             new_rows.append({"id": record["id"], "created_at": now, **columns})
@@ -290,3 +297,57 @@ def run_events(session: Session, run_ids: Sequence[int]) -> Sequence[FindingEven
         .order_by(col(FindingEventRow.id))
     )
     return session.exec(query).all()
+
+
+def stale_tiers(session: Session, policy_sha256: str) -> Sequence[VendorRow]:
+    """Vendors whose stored tier was computed by another policy (or never)."""
+    query = select(VendorRow).where(
+        sa.or_(col(VendorRow.tier_policy).is_(None), col(VendorRow.tier_policy) != policy_sha256)
+    )
+    return session.exec(query).all()
+
+
+def set_derived(session: Session, updates: Sequence[dict[str, Any]]) -> None:
+    """Store recomputed tiers in one statement (`vendor_id` plus the derived columns)."""
+    if updates:
+        statement = (
+            sa.update(VendorRow)
+            .where(col(VendorRow.id) == sa.bindparam("vendor_id"))
+            .values(
+                tier=sa.bindparam("tier"),
+                tier_points=sa.bindparam("tier_points"),
+                tier_reasons=sa.bindparam("tier_reasons"),
+                tier_policy=sa.bindparam("tier_policy"),
+                since=sa.bindparam("since"),
+            )
+        )
+        session.connection().execute(statement, list(updates))
+
+
+def vendor_listing(session: Session, tier: str | None = None) -> list[tuple[Any, ...]]:
+    """One row per vendor with its stored tier and newest run, from indexed lookups only:
+    (id, name, tier, tier_points, tier_reasons, since, last as_of, last rating, last score)."""
+    newest = (
+        sa.select(col(AuditRunRow.vendor_id), func.max(col(AuditRunRow.id)).label("run_id"))
+        .group_by(col(AuditRunRow.vendor_id))
+        .subquery()
+    )
+    query = (
+        sa.select(
+            col(VendorRow.id),
+            col(VendorRow.name),
+            col(VendorRow.tier),
+            col(VendorRow.tier_points),
+            col(VendorRow.tier_reasons),
+            col(VendorRow.since),
+            col(AuditRunRow.as_of),
+            col(AuditRunRow.rating),
+            col(AuditRunRow.score),
+        )
+        .outerjoin(newest, newest.c.vendor_id == col(VendorRow.id))
+        .outerjoin(AuditRunRow, col(AuditRunRow.id) == newest.c.run_id)
+        .order_by(col(VendorRow.id))
+    )
+    if tier is not None:
+        query = query.where(col(VendorRow.tier) == tier)
+    return [tuple(row) for row in session.execute(query).all()]

@@ -33,8 +33,16 @@ class VendorRow(SQLModel, table=True):
     delivery: str = Field(max_length=20)
     owner: str = Field(max_length=254)
     onboarded: dt.date | None = None
+    since: dt.date | None = None  # onboarding, else contract start: where cadence starts
     record: dict[str, Any] = _json()
     revision: int = 1
+    # The inherent tier, materialised so that listing and filtering a large register is one
+    # indexed query; `tier_policy` is the hash of the policy that computed it, and rows whose
+    # hash differs from the current policy are recomputed before they are read.
+    tier: str | None = Field(default=None, max_length=20, index=True)
+    tier_points: int | None = None
+    tier_reasons: list[str] | None = _json(nullable=True)
+    tier_policy: str | None = Field(default=None, max_length=64)
     created_at: dt.datetime = _stamp()
     updated_at: dt.datetime = _stamp()
 
