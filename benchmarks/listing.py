@@ -80,24 +80,23 @@ def _populate(workspace: Workspace, count: int, rng: random.Random) -> None:
                 for r in records
             ],
         )
-        runs = []
-        for r in records:
-            for k in range(4):
-                runs.append(
-                    {
-                        "vendor_id": r["id"],
-                        "as_of": dt.date(2023 + k, rng.randint(1, 12), 15),
-                        "tier": "high",
-                        "score": rng.uniform(40, 100),
-                        "rating": "moderate",
-                        "band_rating": "moderate",
-                        "sha256": "0" * 64,
-                        "submission_id": None,
-                        "inputs": {},
-                        "result": {},
-                        "created_at": now,
-                    }
-                )
+        runs = [
+            {
+                "vendor_id": r["id"],
+                "as_of": dt.date(2023 + k, rng.randint(1, 12), 15),
+                "tier": "high",
+                "score": rng.uniform(40, 100),
+                "rating": "moderate",
+                "band_rating": "moderate",
+                "sha256": "0" * 64,
+                "submission_id": None,
+                "inputs": {},
+                "result": {},
+                "created_at": now,
+            }
+            for r in records
+            for k in range(4)
+        ]
         session.execute(sa.insert(AuditRunRow), runs)
         first_run = session.execute(sa.select(sa.func.min(AuditRunRow.id))).scalar_one()
         session.execute(
