@@ -32,18 +32,22 @@ def _title(drawing: Drawing, text: str, height: float) -> None:
     drawing.add(String(0, height - 10, text, fontName=BODY, fontSize=9, fillColor=ACCENT))
 
 
-def domain_scores(
-    domains: Sequence[tuple[str, float]], width: float = 240, height: float = 150
+def _score_bars(
+    rows: Sequence[tuple[str, float]],
+    title: str,
+    width: float,
+    height: float,
+    labels: float,
+    right: float,
 ) -> Drawing:
-    if not domains:
-        return _empty(width, height, "no scored domains")
+    """Horizontal bars on a 0-100 scale, one per row, labelled with their value."""
     drawing = Drawing(width, height)
-    _title(drawing, "Score by domain (0-100)", height)
+    _title(drawing, title, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 90, 18
-    chart.width, chart.height = width - 100, height - 40
-    chart.data = [[round(s, 1) for _, s in domains]]
-    chart.categoryAxis.categoryNames = [name for name, _ in domains]
+    chart.x, chart.y = labels, 18
+    chart.width, chart.height = width - labels - right, height - 40
+    chart.data = [[round(s, 1) for _, s in rows]]
+    chart.categoryAxis.categoryNames = [name for name, _ in rows]
     chart.categoryAxis.labels.fontName = BODY
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.reverseDirection = True
@@ -60,6 +64,14 @@ def domain_scores(
     chart.barLabels.nudge = 7
     drawing.add(chart)
     return drawing
+
+
+def domain_scores(
+    domains: Sequence[tuple[str, float]], width: float = 240, height: float = 150
+) -> Drawing:
+    if not domains:
+        return _empty(width, height, "no scored domains")
+    return _score_bars(domains, "Score by domain (0-100)", width, height, labels=90, right=10)
 
 
 def score_trend(
@@ -138,29 +150,7 @@ def findings_by_severity(
 def portfolio_scores(
     rows: Sequence[tuple[str, float]], width: float = 480, height: float = 0
 ) -> Drawing:
-    height = height or max(80, 16 * len(rows) + 40)
     if not rows:
         return _empty(width, 60, "no vendor assessed yet")
-    drawing = Drawing(width, height)
-    _title(drawing, "Latest score per vendor", height)
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 130, 18
-    chart.width, chart.height = width - 150, height - 40
-    chart.data = [[round(s, 1) for _, s in rows]]
-    chart.categoryAxis.categoryNames = [name for name, _ in rows]
-    chart.categoryAxis.labels.fontName = BODY
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.reverseDirection = True
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.valueAxis.labels.fontName = BODY
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = RULE
-    chart.bars[0].fillColor = ACCENT
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%.0f"
-    chart.barLabels.fontName = BODY
-    chart.barLabels.fontSize = 6.5
-    chart.barLabels.nudge = 7
-    drawing.add(chart)
-    return drawing
+    height = height or max(80, 16 * len(rows) + 40)
+    return _score_bars(rows, "Latest score per vendor", width, height, labels=130, right=20)
