@@ -308,6 +308,10 @@ def _threshold_score(
     return otherwise
 
 
+def _no_comment(_control_id: str) -> None:
+    return None
+
+
 def _score(
     compiled: Sequence[Compiled],
     facts: Mapping[str, Any],
@@ -336,7 +340,9 @@ def _score(
     )
     results: list[ControlResult] = []
     append = results.append
-    get_answer, get_comment = answers.get, comments.get
+    get_answer = answers.get
+    # Without comments, a constant None: no lookup per control.
+    get_comment = comments.get if comments else _no_comment
     reasons_seen: dict[tuple[tuple[str, ...], int | None], str] = {}
     choice_kind, number_kind, date_kind = FAST_CHOICE, FAST_NUMBER, FAST_DATE
     fromisoformat, as_of_ordinal = dt.date.fromisoformat, as_of.toordinal()
@@ -395,7 +401,7 @@ def _score(
                         False,
                         (),
                         (),
-                        (get_comment(cid) if comments else None),
+                        get_comment(cid),
                     ),
                 )
             )
@@ -420,7 +426,7 @@ def _score(
                         knockout,
                         (),
                         (),
-                        (get_comment(cid) if comments else None),
+                        get_comment(cid),
                     ),
                 )
             )
@@ -457,7 +463,7 @@ def _score(
                         knockout,
                         (),
                         (),
-                        (get_comment(cid) if comments else None),
+                        get_comment(cid),
                     ),
                 )
             )
@@ -513,7 +519,7 @@ def _score(
                     knockout,
                     used,
                     missing,
-                    (get_comment(cid) if comments else None),
+                    get_comment(cid),
                 ),
             )
         )
