@@ -112,7 +112,7 @@ def _summary(r: VendorReport) -> list[Flowable]:
         ],
         colWidths=[CONTENT_WIDTH / 2] * 2,
     )
-    story += [markup("2. Charts", "h1"), charts_row]
+    story.append(KeepTogether([markup("2. Charts", "h1"), charts_row]))
     return story
 
 
