@@ -205,6 +205,7 @@ def history(workspace: Workspace, vendor_id: str) -> Sequence[AuditRunRow]:
 
 def get_run(workspace: Workspace, vendor_id: str, run_id: int | None) -> AuditRunRow:
     """A run of the vendor, or its newest when `run_id` is None."""
+    load_vendor(workspace, vendor_id)
     with reading(workspace) as session:
         if run_id is None:
             runs = queries.runs(session, vendor_id)
