@@ -125,6 +125,8 @@ def show(
         "tier": summary.tier.tier.value,
         "tier_points": summary.tier.points,
         "tier_reasons": [str(r) for r in summary.tier.reasons],
+        "last_assessed": summary.last_assessed.isoformat() if summary.last_assessed else None,
+        "last_rating": summary.last_rating,
         "next_due": summary.next_due.isoformat(),
         "scope": {
             part.checklist.id: {"reason": part.reason, "controls": len(part.controls)}
@@ -169,7 +171,12 @@ def show(
     )
     for sub in vendor.subcontractors:
         out.print(f"subcontractor {sub.name} ({sub.service}, {sub.country})", markup=False)
-    out.print(f"next assessment due {summary.next_due}", markup=False)
+    last = (
+        f"last assessed {summary.last_assessed}, residual risk {summary.last_rating}; "
+        if summary.last_assessed
+        else "never assessed; "
+    )
+    out.print(f"{last}next assessment due {summary.next_due}", markup=False)
     rows = [
         {"checklist": part.checklist.id, "controls": len(part.controls), "why": part.reason}
         for part in detail.scope.checklists

@@ -175,3 +175,20 @@ def test_issue_json_and_refuse_overwrite(dcli, issued: Path) -> None:
     assert json.loads(target.read_text())["vendor"] == VENDOR
     again = dcli("questionnaire", "issue", VENDOR, "-o", issued)
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_json_questionnaire_round_trip(dcli, issued: Path) -> None:
+    target = issued.parent / "q.json"
+    assert (
+        dcli("questionnaire", "issue", VENDOR, "-o", target, "--issued", "2026-11-24").exit_code
+        == 0
+    )
+    data = json.loads(target.read_text())
+    data["answers"]["SEC-IAM-01"]["answer"] = "full"
+    data["answers"]["SEC-PPL-03"]["answer"] = 88
+    target.write_text(json.dumps(data, indent=2))
+    result = dcli("questionnaire", "import", target)
+    assert result.exit_code == 0, result.output
+    assert "2 answered" in result.output
+    shown = json.loads(dcli("questionnaire", "show", data["questionnaire"], "-f", "json").output)
+    assert {r["control"]: r["answer"] for r in shown} == {"SEC-IAM-01": "full", "SEC-PPL-03": 88}
