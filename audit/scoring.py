@@ -348,6 +348,7 @@ def _score(
     fromisoformat, as_of_ordinal = dt.date.fromisoformat, as_of.toordinal()
     untargeted = not cited and not any(e.controls for e in evidence)
     proof_seen: dict[tuple[tuple[str, ...], int | None], Proof | None] = {}
+    outcome_seen: dict[Any, tuple[tuple[int, ...], tuple[str, ...]]] = {}
     sums: dict[str, list[float]] = {}
     failed: list[str] = []
     for (
@@ -407,7 +408,10 @@ def _score(
             )
             continue
         if value is None:
-            pair = sums[domain] if domain in sums else sums.setdefault(domain, [0.0, 0.0])
+            try:
+                pair = sums[domain]
+            except KeyError:
+                pair = sums[domain] = [0.0, 0.0]
             pair[1] += weight
             if knockout:
                 failed.append(cid)
@@ -470,7 +474,11 @@ def _score(
             continue
         used: tuple[int, ...] = ()
         missing: tuple[str, ...] = ()
-        if required:
+        if required and untargeted and required in outcome_seen:
+            # No evidence names its controls and none is cited: the same requirements give the
+            # same proof for every control that has them.
+            used, missing = outcome_seen[required]
+        elif required:
             found_ids, reasons = [], []
             for kinds, max_age, label in required:
                 if untargeted:
@@ -492,6 +500,8 @@ def _score(
                 else:
                     found_ids.append(found.evidence.id)
             used, missing = tuple(found_ids), tuple(reasons)
+            if untargeted:
+                outcome_seen[required] = (used, missing)
         if s <= 0:
             status, factor, effective = not_met, 1.0, s
         elif missing:
@@ -499,7 +509,10 @@ def _score(
             effective = round(s * factor, ROUND)
         else:
             status, factor, effective = (met if s >= 1.0 else partial), 1.0, s
-        pair = sums[domain] if domain in sums else sums.setdefault(domain, [0.0, 0.0])
+        try:
+            pair = sums[domain]
+        except KeyError:
+            pair = sums[domain] = [0.0, 0.0]
         pair[0] += weight * effective
         pair[1] += weight
         if knockout and status is not met:
