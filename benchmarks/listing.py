@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from audit.services import automation, vendors
+from audit.services import due, vendors
 from audit.services.database import engine_for, forget_engines
 from audit.store.tables import AuditRunRow, FindingRow, VendorRevision, VendorRow
 from audit.workspace import Workspace, init_workspace
@@ -139,7 +139,7 @@ def run(quick: bool, seed: int) -> dict[str, Any]:
             assert len(listed) == count
             timings[count] = (
                 _time(lambda w=workspace: vendors.vendor_listing(w), 3),
-                _time(lambda w=workspace: automation.due_items(w, as_of), 3),
+                _time(lambda w=workspace: due.due_items(w, as_of), 3),
             )
             forget_engines()
     return {

@@ -15,7 +15,8 @@ from audit.cli.app import app, state
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
 from audit.scheduler import run_once
-from audit.services import automation, reports
+from audit.services import due as due_service
+from audit.services import reports
 from audit.workspace import Workspace, builtin_root, resolve_root
 
 out = Console(highlight=False, soft_wrap=True)
@@ -169,7 +170,7 @@ def _scheduler(workspace: Workspace) -> None:
     year_on = CYCLES[-1][3] + dt.timedelta(days=365)
     out.rule(f"A year later ({year_on}): what is due, and the scheduler run once")
     counts: dict[tuple[str, str], int] = {}
-    for item in automation.due_items(workspace, year_on):
+    for item in due_service.due_items(workspace, year_on):
         state = "overdue" if item.overdue else "due"
         counts[(item.kind.value, state)] = counts.get((item.kind.value, state), 0) + 1
     rows = [

@@ -12,7 +12,7 @@ from audit import scheduler as runner
 from audit.cli.app import app, state
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
-from audit.services import automation
+from audit.services import due as due_service
 from audit.services.automation import Action
 
 out = Console(highlight=False, soft_wrap=True)
@@ -29,7 +29,7 @@ def due(
 ) -> None:
     """Assessments, questionnaires, evidence and findings that are due or overdue."""
     day = as_of(as_of_date)
-    items = automation.due_items(state(ctx).workspace(), day, within)
+    items = due_service.due_items(state(ctx).workspace(), day, within)
     rows = [
         {
             "kind": i.kind.value,

@@ -7,8 +7,8 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer
 
 from audit.report import charts
 from audit.report.layout import CONTENT_WIDTH, build_pdf, key_values, markup, table, text
+from audit.report.portfolio_view import PortfolioReport
 from audit.report.styles import RATING_COLOURS, SEVERITY_COLOURS
-from audit.report.view import PortfolioReport
 
 BARS = "▁▂▃▄▅▆▇█"
 

@@ -1,4 +1,4 @@
-"""What is due, and the scheduler's jobs. Every job action is recorded in the ledger under a key
+"""The scheduler's jobs. Every job action is recorded in the ledger under a key
 that names it exactly (the questionnaire, the reminder offset, the evidence and threshold, the
 finding and its due date), so running a job twice, or after a restart, repeats nothing."""
 
@@ -7,36 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from audit.due import (
-    ActiveFinding,
-    DueItem,
-    EvidenceWindow,
-    OpenQuestionnaire,
-    VendorCadence,
-    assessments_due,
-    evidence_due,
-    findings_due,
-    questionnaires_due,
-    sort_items,
-)
-from audit.findings import ACTIVE
-from audit.model import Tier
+from audit.due import assessments_due, evidence_due
 from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
 from audit.services.assessments import assess
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.services.evidence import evidence_status
+from audit.services.due import snapshot
 from audit.services.questionnaires import issue_questionnaire
-from audit.services.vendors import refresh_tiers
 from audit.store import queries
-from audit.store.tables import AuditRunRow, LedgerRow, QuestionnaireRow, SubmissionRow
-from audit.vendor import Vendor, vendor_from_record
+from audit.store.tables import AuditRunRow, LedgerRow
+from audit.vendor import Vendor
 from audit.workspace import Workspace
 
 
@@ -46,95 +32,6 @@ class Action:
     vendor_id: str | None
     key: str
     detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Everything the due rules look at, read in one pass."""
-
-    vendors: Mapping[str, Vendor]
-    cadences: list[VendorCadence]
-    open_questionnaires: list[OpenQuestionnaire]
-    evidence: list[EvidenceWindow]
-    findings: list[ActiveFinding]
-
-
-class _Vendors(Mapping[str, Vendor]):
-    """Vendors by id, each read from the store when first asked for: the due rules need only
-    the stored columns, and only the vendors being notified need their full record."""
-
-    def __init__(self, workspace: Workspace, ids: list[str]) -> None:
-        self._workspace = workspace
-        self._ids = ids
-        self._cache: dict[str, Vendor] = {}
-
-    def __getitem__(self, vendor_id: str) -> Vendor:
-        if vendor_id not in self._cache:
-            with reading(self._workspace) as session:
-                row = queries.vendor(session, vendor_id)
-            if row is None:
-                raise KeyError(vendor_id)
-            self._cache[vendor_id] = vendor_from_record(row.record)
-        return self._cache[vendor_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
-def _snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
-    content = workspace_content(workspace)
-    refresh_tiers(workspace, content)
-    with reading(workspace) as session:
-        listing = queries.vendor_listing(session)
-        last = {row[0]: row[6] for row in listing if row[6] is not None}
-        answered = set(session.exec(select(SubmissionRow.questionnaire_id)).all())
-        questionnaires = session.exec(select(QuestionnaireRow)).all()
-        evidence_rows = queries.evidence(session)
-        findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
-    vendors = _Vendors(workspace, [row[0] for row in listing])
-    cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
-    open_questionnaires = [
-        OpenQuestionnaire(q.id, q.vendor_id, q.issued, q.due)
-        for q in questionnaires
-        if q.id not in answered and (last.get(q.vendor_id) is None or q.issued > last[q.vendor_id])
-    ]
-    windows = [
-        EvidenceWindow(
-            s.evidence.id or 0,
-            s.evidence.vendor_id,
-            s.evidence.kind,
-            s.label,
-            s.evidence.file_name,
-            s.validity.valid_until,
-        )
-        for s in evidence_status(evidence_rows, content.policy, as_of)
-    ]
-    active = [
-        ActiveFinding(f.id or 0, f.vendor_id, f.control_id, f.severity, f.due, f.owner)
-        for f in findings
-    ]
-    return Snapshot(vendors, cadences, open_questionnaires, windows, active)
-
-
-def due_items(workspace: Workspace, as_of: dt.date, within: int | None = None) -> list[DueItem]:
-    """Everything due or overdue on `as_of` (or within `within` days of it)."""
-    content = workspace_content(workspace)
-    cadence = content.policy.cadence
-    snap = _snapshot(workspace, as_of)
-    days = within or 0
-    evidence_days = within if within is not None else max(cadence.evidence_warnings, default=0)
-    return sort_items(
-        assessments_due(snap.cadences, cadence.reassess_days, as_of, days)
-        + questionnaires_due(snap.open_questionnaires, as_of, days)
-        + evidence_due(snap.evidence, as_of, evidence_days)
-        + findings_due(snap.findings, as_of, days)
-    )
-
-
-# --- the scheduler's jobs ---------------------------------------------------------------------
 
 
 def _done(session: Session, key: str) -> bool:
@@ -222,7 +119,7 @@ class Jobs:
     def issue_due_questionnaires(self) -> list[Action]:
         """Issue a questionnaire when an assessment falls due within the response period."""
         cadence = self.content.policy.cadence
-        snap = _snapshot(self.workspace, self.as_of)
+        snap = snapshot(self.workspace, self.as_of)
         waiting = {q.vendor_id for q in snap.open_questionnaires}
         actions = []
         for item in assessments_due(
@@ -266,7 +163,7 @@ class Jobs:
     def remind_questionnaires(self) -> list[Action]:
         """Remind vendors on the policy's offsets around a questionnaire's due date."""
         offsets = self.content.policy.cadence.questionnaire_reminders
-        snap = _snapshot(self.workspace, self.as_of)
+        snap = snapshot(self.workspace, self.as_of)
         actions = []
         for q in snap.open_questionnaires:
             reached = [o for o in offsets if q.due + dt.timedelta(days=o) <= self.as_of]
@@ -327,7 +224,7 @@ class Jobs:
     def warn_evidence(self) -> list[Action]:
         """Warn relationship owners before evidence expires (policy offsets) and when it has."""
         warnings = sorted(self.content.policy.cadence.evidence_warnings)
-        snap = _snapshot(self.workspace, self.as_of)
+        snap = snapshot(self.workspace, self.as_of)
         per_vendor: dict[str, list[tuple[Action, str]]] = {}
         for item in evidence_due(snap.evidence, self.as_of, max(warnings, default=0)):
             if item.overdue:
@@ -357,7 +254,7 @@ class Jobs:
 
     def flag_overdue_findings(self) -> list[Action]:
         """Tell each finding's owner (else the relationship owner) what is past due."""
-        snap = _snapshot(self.workspace, self.as_of)
+        snap = snapshot(self.workspace, self.as_of)
         groups: dict[tuple[str, tuple[str, ...]], list[tuple[Action, str]]] = {}
         for f in snap.findings:
             if f.due >= self.as_of:

@@ -19,16 +19,11 @@ from audit.content.model import ContentSet
 from audit.errors import InputError, NotFoundError, WorkspaceError
 from audit.report.keys import SigningConfig, signing_config, workspace_certificate
 from audit.report.portfolio_pdf import render_portfolio_report
+from audit.report.portfolio_view import build_portfolio_report
 from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
 from audit.report.vendor_pdf import render_vendor_report
 from audit.report.verify import Verification, load_certificate, verify_pdf
-from audit.report.view import (
-    EvidenceFacts,
-    FindingFacts,
-    RunFacts,
-    build_portfolio_report,
-    build_vendor_report,
-)
+from audit.report.view import EvidenceFacts, FindingFacts, RunFacts, build_vendor_report
 from audit.services.assessments import get_run
 from audit.services.content import workspace_content
 from audit.services.database import reading

@@ -1,0 +1,154 @@
+"""The portfolio report's view model (pure): every vendor's tier against its latest rating,
+trends, overdue assessments, open findings by severity and age, concentration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from audit.report.view import (
+    ACTIVE_FINDINGS,
+    RATING_ORDER,
+    SEVERITY_ORDER,
+    TIER_ORDER,
+    FindingFacts,
+    RunFacts,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioVendor:
+    id: str
+    name: str
+    tier: str
+    rating: str
+    score: float | None
+    last_assessed: str
+    next_due: str
+    overdue: bool
+    trend: tuple[float, ...]
+    delivery: str
+    countries: tuple[str, ...]
+    services: tuple[str, ...]
+    annual_value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioReport:
+    rendered_at: str
+    vendors: tuple[PortfolioVendor, ...]
+    matrix: tuple[tuple[str, tuple[int, ...]], ...]
+    ratings: tuple[str, ...]
+    overdue: tuple[PortfolioVendor, ...]
+    findings_by_severity: tuple[tuple[str, tuple[int, ...]], ...]
+    age_buckets: tuple[str, ...]
+    concentration: tuple[tuple[str, tuple[tuple[str, int, float], ...]], ...]
+    totals: tuple[tuple[str, str], ...] = field(default=())
+
+
+AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (None, "over 180 days"))
+
+
+def _bucket(age: int) -> int:
+    for index, (limit, _) in enumerate(AGE_BUCKETS):
+        if limit is None or age <= limit:
+            return index
+    return len(AGE_BUCKETS) - 1
+
+
+def build_portfolio_report(
+    vendors: Sequence[Any],
+    tiers: Mapping[str, str],
+    runs: Mapping[str, Sequence[RunFacts]],
+    next_due: Mapping[str, dt.date],
+    findings: Sequence[tuple[str, FindingFacts]],
+    rendered_at: dt.datetime,
+) -> PortfolioReport:
+    """The risk committee's view of every vendor: tiers against ratings, trends, what is late."""
+    today = rendered_at.date()
+    rows = []
+    for v in sorted(
+        vendors, key=lambda v: ([t.value for t in TIER_ORDER].index(tiers[v.id]), v.id)
+    ):
+        history = runs.get(v.id, ())
+        last = history[-1] if history else None
+        due = next_due[v.id]
+        rows.append(
+            PortfolioVendor(
+                id=v.id,
+                name=v.name,
+                tier=tiers[v.id],
+                rating=last.rating if last else "not assessed",
+                score=last.score if last else None,
+                last_assessed=last.as_of.isoformat() if last else "never",
+                next_due=due.isoformat(),
+                overdue=due < today,
+                trend=tuple(r.score for r in history),
+                delivery=v.delivery.value,
+                countries=tuple(v.countries),
+                services=tuple(s.value for s in v.services),
+                annual_value=v.contract.annual_value,
+            )
+        )
+    ratings = (*(r.value for r in RATING_ORDER), "not assessed")
+    matrix = tuple(
+        (
+            t.value,
+            tuple(
+                sum(1 for r in rows if r.tier == t.value and r.rating == rating)
+                for rating in ratings
+            ),
+        )
+        for t in TIER_ORDER
+    )
+    by_severity = []
+    for severity in SEVERITY_ORDER:
+        counts = [0] * len(AGE_BUCKETS)
+        for _, f in findings:
+            if f.severity == severity.value and f.status in ACTIVE_FINDINGS:
+                counts[_bucket((today - f.opened_on).days)] += 1
+        by_severity.append((severity.value, tuple(counts)))
+
+    def concentration(key: str) -> tuple[tuple[str, int, float], ...]:
+        tally: dict[str, list[float]] = {}
+        for r in rows:
+            values = {"country": r.countries, "delivery": (r.delivery,), "service": r.services}[key]
+            for value in values:
+                entry = tally.setdefault(value, [0, 0.0])
+                entry[0] += 1
+                entry[1] += (r.annual_value or 0.0) / len(values)
+        return tuple(
+            (name, int(count), round(spend, 2))
+            for name, (count, spend) in sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        )
+
+    active = [f for _, f in findings if f.status in ACTIVE_FINDINGS]
+    scored = [r.score for r in rows if r.score is not None]
+    totals = (
+        ("Vendors", str(len(rows))),
+        ("Assessed", str(len(scored))),
+        ("Average score", f"{sum(scored) / len(scored):.1f}" if scored else "-"),
+        ("Assessments overdue", str(sum(1 for r in rows if r.overdue))),
+        ("Open findings", str(len(active))),
+        (
+            "Findings past due",
+            str(sum(1 for f in active if f.status != "accepted" and f.due < today)),
+        ),
+    )
+    return PortfolioReport(
+        rendered_at=rendered_at.strftime("%Y-%m-%d %H:%M UTC"),
+        vendors=tuple(rows),
+        matrix=matrix,
+        ratings=ratings,
+        overdue=tuple(r for r in rows if r.overdue),
+        findings_by_severity=tuple(by_severity),
+        age_buckets=tuple(label for _, label in AGE_BUCKETS),
+        concentration=(
+            ("Delivery country", concentration("country")),
+            ("Delivery model", concentration("delivery")),
+            ("Service", concentration("service")),
+        ),
+        totals=totals,
+    )

@@ -1,0 +1,135 @@
+"""Scoring results: the status of a control, one control's result with its explanation, and an
+audit's result with its canonical JSON and SHA-256."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+from audit.model import Rating, Tier
+
+ROUND = 4
+
+
+class Status(StrEnum):
+    MET = "met"
+    PARTIALLY_MET = "partially_met"
+    NOT_MET = "not_met"
+    UNVERIFIED = "unverified"
+    UNANSWERED = "unanswered"
+    NOT_APPLICABLE = "not_applicable"
+
+
+FAILING = frozenset({Status.PARTIALLY_MET, Status.NOT_MET, Status.UNVERIFIED, Status.UNANSWERED})
+
+
+class ControlResult(NamedTuple):
+    """One control's result. A NamedTuple: the scoring loop builds hundreds of thousands."""
+
+    control_id: str
+    domain: str
+    status: Status
+    weight: int
+    answer: Any
+    answer_score: float | None
+    evidence_factor: float
+    effective: float | None
+    knockout: bool
+    evidence_used: tuple[int, ...]
+    missing_evidence: tuple[str, ...]
+    comment: str | None = None
+
+    @property
+    def knockout_failed(self) -> bool:
+        return self.knockout and self.status in FAILING
+
+    @property
+    def explanation(self) -> str:
+        """One line: answer -> score; evidence -> factor; weight."""
+        if self.status is Status.NOT_APPLICABLE:
+            if self.answer is None:
+                return "not asked: its follow-up condition does not hold"
+            if self.weight == 0:
+                return "informational; not scored"
+            return f"answer {_show(self.answer)} -> not applicable"
+        if self.status is Status.UNANSWERED:
+            return f"no answer -> 0; weight {self.weight}"
+        parts = [f"answer {_show(self.answer)} -> {_num(self.answer_score)}"]
+        if self.missing_evidence:
+            parts.append(f"{'; '.join(self.missing_evidence)} -> x{_num(self.evidence_factor)}")
+        elif self.evidence_used:
+            parts.append("evidence " + ", ".join(f"#{i}" for i in self.evidence_used) + " current")
+        parts.append(f"weight {self.weight}")
+        if self.knockout_failed:
+            parts.append("knockout failed")
+        return "; ".join(parts)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    vendor_id: str
+    as_of: dt.date
+    tier: Tier
+    score: float
+    rating: Rating
+    band_rating: Rating
+    capped_by: tuple[str, ...]
+    domains: Mapping[str, float]
+    controls: tuple[ControlResult, ...]
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything the result says, as plain data; what the canonical JSON serialises."""
+        return {
+            "vendor": self.vendor_id,
+            "as_of": self.as_of.isoformat(),
+            "tier": self.tier.value,
+            "score": self.score,
+            "rating": self.rating.value,
+            "band_rating": self.band_rating.value,
+            "knockouts_failed": list(self.capped_by),
+            "domains": dict(self.domains),
+            "controls": [
+                {
+                    "id": r.control_id,
+                    "domain": r.domain,
+                    "status": r.status.value,
+                    "answer": r.answer,
+                    "comment": r.comment,
+                    "answer_score": r.answer_score,
+                    "evidence_factor": r.evidence_factor,
+                    "weight": r.weight,
+                    "score": r.effective,
+                    "evidence": list(r.evidence_used),
+                    "missing_evidence": list(r.missing_evidence),
+                    "explanation": r.explanation,
+                }
+                for r in self.controls
+            ],
+            "inputs": dict(self.inputs),
+        }
+
+    def canonical_json(self) -> bytes:
+        """Same inputs, same bytes: sorted keys, no whitespace, UTF-8."""
+        return json.dumps(
+            self.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode("utf-8")
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json()).hexdigest()

@@ -1,0 +1,118 @@
+"""What is due across the register: the stored facts the due rules read, read in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from audit.due import (
+    ActiveFinding,
+    DueItem,
+    EvidenceWindow,
+    OpenQuestionnaire,
+    VendorCadence,
+    assessments_due,
+    evidence_due,
+    findings_due,
+    questionnaires_due,
+    sort_items,
+)
+from audit.findings import ACTIVE
+from audit.model import Tier
+from audit.services.content import workspace_content
+from audit.services.database import reading
+from audit.services.evidence import evidence_status
+from audit.services.vendors import refresh_tiers
+from audit.store import queries
+from audit.store.tables import QuestionnaireRow, SubmissionRow
+from audit.vendor import Vendor, vendor_from_record
+from audit.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the due rules look at, read in one pass."""
+
+    vendors: Mapping[str, Vendor]
+    cadences: list[VendorCadence]
+    open_questionnaires: list[OpenQuestionnaire]
+    evidence: list[EvidenceWindow]
+    findings: list[ActiveFinding]
+
+
+class _Vendors(Mapping[str, Vendor]):
+    """Vendors by id, each read from the store when first asked for: the due rules need only
+    the stored columns, and only the vendors being notified need their full record."""
+
+    def __init__(self, workspace: Workspace, ids: list[str]) -> None:
+        self._workspace = workspace
+        self._ids = ids
+        self._cache: dict[str, Vendor] = {}
+
+    def __getitem__(self, vendor_id: str) -> Vendor:
+        if vendor_id not in self._cache:
+            with reading(self._workspace) as session:
+                row = queries.vendor(session, vendor_id)
+            if row is None:
+                raise KeyError(vendor_id)
+            self._cache[vendor_id] = vendor_from_record(row.record)
+        return self._cache[vendor_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
+    content = workspace_content(workspace)
+    refresh_tiers(workspace, content)
+    with reading(workspace) as session:
+        listing = queries.vendor_listing(session)
+        last = {row[0]: row[6] for row in listing if row[6] is not None}
+        answered = set(session.exec(select(SubmissionRow.questionnaire_id)).all())
+        questionnaires = session.exec(select(QuestionnaireRow)).all()
+        evidence_rows = queries.evidence(session)
+        findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
+    vendors = _Vendors(workspace, [row[0] for row in listing])
+    cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
+    open_questionnaires = [
+        OpenQuestionnaire(q.id, q.vendor_id, q.issued, q.due)
+        for q in questionnaires
+        if q.id not in answered and (last.get(q.vendor_id) is None or q.issued > last[q.vendor_id])
+    ]
+    windows = [
+        EvidenceWindow(
+            s.evidence.id or 0,
+            s.evidence.vendor_id,
+            s.evidence.kind,
+            s.label,
+            s.evidence.file_name,
+            s.validity.valid_until,
+        )
+        for s in evidence_status(evidence_rows, content.policy, as_of)
+    ]
+    active = [
+        ActiveFinding(f.id or 0, f.vendor_id, f.control_id, f.severity, f.due, f.owner)
+        for f in findings
+    ]
+    return Snapshot(vendors, cadences, open_questionnaires, windows, active)
+
+
+def due_items(workspace: Workspace, as_of: dt.date, within: int | None = None) -> list[DueItem]:
+    """Everything due or overdue on `as_of` (or within `within` days of it)."""
+    content = workspace_content(workspace)
+    cadence = content.policy.cadence
+    snap = snapshot(workspace, as_of)
+    days = within or 0
+    evidence_days = within if within is not None else max(cadence.evidence_warnings, default=0)
+    return sort_items(
+        assessments_due(snap.cadences, cadence.reassess_days, as_of, days)
+        + questionnaires_due(snap.open_questionnaires, as_of, days)
+        + evidence_due(snap.evidence, as_of, evidence_days)
+        + findings_due(snap.findings, as_of, days)
+    )
