@@ -171,24 +171,16 @@ def _semantic_problems(document: Document) -> list[Problem]:
                     path=f"{where}.contract.end",
                 )
             )
-        if "none" in record["data"] and len(record["data"]) > 1:
-            problems.append(
-                Problem(
-                    document.source,
-                    "'none' cannot be combined with other data",
-                    line=line,
-                    path=f"{where}.data",
-                )
+        problems += [
+            Problem(
+                document.source,
+                f"'none' cannot be combined with other {field}",
+                line=line,
+                path=f"{where}.{field}",
             )
-        if "none" in record["access"] and len(record["access"]) > 1:
-            problems.append(
-                Problem(
-                    document.source,
-                    "'none' cannot be combined with other access",
-                    line=line,
-                    path=f"{where}.access",
-                )
-            )
+            for field in ("data", "access")
+            if "none" in record[field] and len(record[field]) > 1
+        ]
     return problems
 
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,23 +79,30 @@ def _check_number(spec: AnswerSpec, value: Any) -> str | None:
     return None
 
 
-_THRESHOLD_TESTS: dict[str, Callable[[float, float], bool]] = {
-    "gte": lambda v, b: v >= b,
-    "gt": lambda v, b: v > b,
-    "lte": lambda v, b: v <= b,
-    "lt": lambda v, b: v < b,
-}
+def threshold_score(thresholds: Sequence[Threshold], value: float, otherwise: float) -> float:
+    """The score of the first threshold `value` meets, else `otherwise`.
 
-
-def _first_threshold(thresholds: tuple[Threshold, ...], value: float) -> Threshold | None:
-    return next((t for t in thresholds if _THRESHOLD_TESTS[t.operator](value, t.bound)), None)
+    Written as plain comparisons: the scoring loop calls it for every number and date answer.
+    """
+    for operator, bound, score in thresholds:
+        if operator == "gte":
+            if value >= bound:
+                return score
+        elif operator == "lte":
+            if value <= bound:
+                return score
+        elif operator == "gt":
+            if value > bound:
+                return score
+        elif value < bound:
+            return score
+    return otherwise
 
 
 def _score_number(spec: AnswerSpec, value: Any, as_of: dt.date) -> float | None:
     if value == NOT_APPLICABLE:
         return None
-    threshold = _first_threshold(spec.thresholds, float(value))
-    return threshold.score if threshold else (spec.otherwise or 0.0)
+    return threshold_score(spec.thresholds, float(value), spec.otherwise or 0.0)
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -123,9 +130,7 @@ def _score_date(spec: AnswerSpec, value: Any, as_of: dt.date) -> float | None:
     if day is None or day > as_of:
         # A test or review dated after the audit date cannot have been observed.
         return spec.otherwise or 0.0
-    age = (as_of - day).days
-    threshold = _first_threshold(spec.thresholds, float(age))
-    return threshold.score if threshold else (spec.otherwise or 0.0)
+    return threshold_score(spec.thresholds, float((as_of - day).days), spec.otherwise or 0.0)
 
 
 def _check_text(spec: AnswerSpec, value: Any) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit.content.conditions import Condition
 from audit.model import AnswerType, Rating, Severity, Tier
@@ -26,9 +26,10 @@ class Option:
     not_applicable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """`value <operator> bound` scores `score`; the first threshold that holds wins."""
+class Threshold(NamedTuple):
+    """`value <operator> bound` scores `score`; the first threshold that holds wins.
+
+    A NamedTuple so that the scoring loop unpacks it directly."""
 
     operator: str
     bound: float

@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from audit.content.answers import NOT_APPLICABLE, score_answer
+from audit.content.answers import NOT_APPLICABLE, score_answer, threshold_score
 from audit.content.conditions import evaluate, leaves
-from audit.content.model import Control, Policy
+from audit.content.model import Control, Policy, Threshold
 from audit.model import AnswerType
 from audit.scoring.proof import Evidence, Proof, current_proof, find_proof, missing_reason
 from audit.scoring.results import ROUND, ControlResult, Status
@@ -36,7 +36,7 @@ class Compiled(NamedTuple):
     knockout: bool
     fast: int
     choice_scores: Mapping[str, float | None] | None
-    thresholds: tuple[tuple[str, float, float], ...]
+    thresholds: tuple[Threshold, ...]
     otherwise: float
     required: tuple[tuple[tuple[str, ...], int | None, str], ...]
     follow_up: bool
@@ -60,7 +60,6 @@ def compile_controls(controls: Iterable[Control]) -> tuple[Compiled, ...]:
             fast = FAST_NUMBER
         elif spec.type is AnswerType.DATE:
             fast = FAST_DATE
-        thresholds = tuple((t.operator, t.bound, t.score) for t in spec.thresholds)
         required = tuple((r.kinds, r.max_age_days, r.label) for r in control.evidence if r.required)
         follow_up = control.applies_when is not None and any(
             leaf.on_answer for leaf in leaves(control.applies_when)
@@ -73,7 +72,7 @@ def compile_controls(controls: Iterable[Control]) -> tuple[Compiled, ...]:
                 control.knockout,
                 fast,
                 choice,
-                thresholds,
+                spec.thresholds,
                 spec.otherwise or 0.0,
                 required,
                 follow_up,
@@ -81,25 +80,6 @@ def compile_controls(controls: Iterable[Control]) -> tuple[Compiled, ...]:
             )
         )
     return tuple(compiled)
-
-
-def _threshold_score(
-    thresholds: tuple[tuple[str, float, float], ...], value: float, otherwise: float
-) -> float:
-    """The score of the first threshold `value` meets (same rule as `audit.content.answers`)."""
-    for operator, bound, score in thresholds:
-        if operator == "gte":
-            if value >= bound:
-                return score
-        elif operator == "lte":
-            if value <= bound:
-                return score
-        elif operator == "gt":
-            if value > bound:
-                return score
-        elif value < bound:
-            return score
-    return otherwise
 
 
 def _no_comment(_control_id: str) -> None:
@@ -236,13 +216,13 @@ def score_with_sums(
             except TypeError:  # a list where one value was expected
                 s = 0.0
         elif fast == number_kind and value != NOT_APPLICABLE:
-            s = _threshold_score(thresholds, value, otherwise)
+            s = threshold_score(thresholds, value, otherwise)
         elif fast == date_kind and isinstance(value, str) and value != NOT_APPLICABLE:
             try:
                 age = as_of_ordinal - fromisoformat(value).toordinal()
             except ValueError:
                 age = -1
-            s = otherwise if age < 0 else _threshold_score(thresholds, age, otherwise)
+            s = otherwise if age < 0 else threshold_score(thresholds, age, otherwise)
         else:
             s = score_answer(control.answer, value, as_of)
         if s is None:

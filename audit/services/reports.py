@@ -16,6 +16,7 @@ from typing import Any
 from pyhanko.sign import signers, timestamps
 
 from audit.content.model import ContentSet
+from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
 from audit.report.keys import SigningConfig, signing_config, workspace_certificate
 from audit.report.portfolio_pdf import render_portfolio_report
@@ -260,8 +261,10 @@ def portfolio_report(
     for v in vendors:
         tier = vendor_tier(v, content).tier
         tiers[v.id] = tier.value
-        last = runs[v.id][-1].as_of if runs[v.id] else v.since
-        next_due[v.id] = last + dt.timedelta(days=content.policy.cadence.reassess_days[tier])
+        last = runs[v.id][-1].as_of if runs[v.id] else None
+        next_due[v.id] = next_assessment(
+            VendorCadence(v.id, tier, v.since, last), content.policy.cadence.reassess_days
+        )
     report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at)
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)

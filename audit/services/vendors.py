@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.content.model import ContentSet
+from audit.due import VendorCadence, next_assessment
 from audit.errors import ContentError, NotFoundError, Problem
 from audit.model import Tier
 from audit.register import check_vendor_record, read_vendor_file
@@ -103,7 +104,7 @@ def vendor_listing(workspace: Workspace, tier: Tier | None = None) -> list[Vendo
         rows = queries.vendor_listing(session, tier.value if tier else None)
     listing = []
     for vid, name, tier_name, points, reasons, since, as_of, rating, score in rows:
-        start = as_of or since
+        due = next_assessment(VendorCadence(vid, Tier(tier_name), since, as_of), cadence)
         listing.append(
             VendorListing(
                 vid,
@@ -114,7 +115,7 @@ def vendor_listing(workspace: Workspace, tier: Tier | None = None) -> list[Vendo
                 as_of,
                 rating,
                 score,
-                start + dt.timedelta(days=cadence[Tier(tier_name)]),
+                due,
             )
         )
     return listing
@@ -165,12 +166,12 @@ def _summary(
 ) -> VendorSummary:
     """Tier from the policy; next assessment from the last run, or from onboarding."""
     tier = vendor_tier(vendor, content)
-    interval = content.policy.cadence.reassess_days[tier.tier]
     assessed = last[1] if last else None
-    start = assessed or vendor.since
-    return VendorSummary(
-        vendor, tier, assessed, last[2] if last else None, start + dt.timedelta(days=interval)
+    due = next_assessment(
+        VendorCadence(vendor.id, tier.tier, vendor.since, assessed),
+        content.policy.cadence.reassess_days,
     )
+    return VendorSummary(vendor, tier, assessed, last[2] if last else None, due)
 
 
 def list_vendors(workspace: Workspace, tier: Tier | None = None) -> list[VendorSummary]:

@@ -92,11 +92,10 @@ def test_flipped_byte_and_appended_update_fail_verification(
     assert "ok   intact" in result.output
 
 
-def _other_identity(tmp_path: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Org Signing CA")])
+def _self_signed(key, common_name: str, *extensions: x509.ExtensionType) -> x509.Certificate:  # noqa: ANN001
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = dt.datetime.now(dt.UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -104,11 +103,19 @@ def _other_identity(tmp_path: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, True, False, False, False), critical=True
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(key, hashes.SHA256())
+    )
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=True)
+    return builder.sign(key, hashes.SHA256())
+
+
+def _other_identity(tmp_path: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _self_signed(
+        key,
+        "Org Signing CA",
+        x509.KeyUsage(True, True, False, False, False, True, False, False, False),
+        x509.BasicConstraints(ca=True, path_length=0),
     )
     key_path, cert_path = tmp_path / "org-key.pem", tmp_path / "org-cert.pem"
     key_path.write_bytes(
@@ -152,25 +159,10 @@ def test_timestamped_signature_b_t(assessed: Workspace, tmp_path: Path) -> None:
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.timestamps import DummyTimeStamper
-    from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: F401 - pyHanko's own
 
-    key = rsa.generate_private_key(
-        public_exponent=65537, key_size=2048
-    )  # pyHanko's dummy TSA is RSA-only
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
-        )
-        .sign(key, hashes.SHA256())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # dummy TSA: RSA only
+    cert = _self_signed(
+        key, "Test TSA", x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING])
     )
     stamper = DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
