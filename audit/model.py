@@ -52,6 +52,21 @@ class AnswerType(StrEnum):
     TEXT = "text"
 
 
+class Respondent(StrEnum):
+    """Who answers a control: the vendor about itself, or the client's assessor (what only the
+    client can establish, such as the clauses of the executed contract)."""
+
+    VENDOR = "vendor"
+    ASSESSOR = "assessor"
+
+
+class SubmissionStatus(StrEnum):
+    """A submission is a draft until its author marks it final; only final ones are assessed."""
+
+    DRAFT = "draft"
+    FINAL = "final"
+
+
 class Service(StrEnum):
     PAYROLL = "payroll"
     ACCOUNTING = "accounting"

@@ -32,6 +32,9 @@ from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
 DEFAULT_FROM = "vendor-audit@localhost"
+# Lines up to 998 characters (RFC 5322) so that a long subject is not folded: Python folds it
+# right after "Subject:", which leaves a leading space in what readers show.
+WIRE = email_policy.SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +48,20 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    name: str
+    data: bytes
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     key: str
     to: tuple[str, ...]
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
+    reply_to: str | None = None
 
 
 def smtp_config(workspace: Workspace) -> SmtpConfig | None:
@@ -95,10 +107,17 @@ class Outbox:
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid(idstring=name[:16], domain="vendor-audit")
         message["X-Audit-Key"] = notice.key
+        if notice.reply_to:
+            message["Reply-To"] = notice.reply_to
         message.set_content(notice.body)
+        for attachment in notice.attachments:
+            maintype, _, subtype = attachment.mime.partition("/")
+            message.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.name
+            )
         handle, temporary = tempfile.mkstemp(dir=self.pending, prefix=".queue-")
         with os.fdopen(handle, "wb") as out:
-            out.write(message.as_bytes(policy=email_policy.SMTP))
+            out.write(message.as_bytes(policy=WIRE))
         os.replace(temporary, self.pending / name)
         return self.pending / name
 
@@ -118,7 +137,7 @@ class Outbox:
                 if config.username:
                     client.login(config.username, config.password or "")
                 for path in waiting:
-                    message = BytesParser(policy=email_policy.SMTP).parsebytes(path.read_bytes())
+                    message = BytesParser(policy=WIRE).parsebytes(path.read_bytes())
                     client.send_message(message)
                     self.sent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, self.sent / path.name)

@@ -29,6 +29,28 @@ def _text(value: Any) -> str:
     return value
 
 
+def _one_line(value: Any) -> str:
+    text = _text(value)
+    if any(ord(ch) < 32 for ch in text):
+        raise ValueError("must be one line of text")
+    return text.strip()
+
+
+def _email(value: Any) -> str:
+    text = _one_line(value)
+    local, _, domain = text.partition("@")
+    if not local or "." not in domain or any(ch in text for ch in " ,;<>\"'"):
+        raise ValueError(f"'{text}' is not an e-mail address such as risk@example.com")
+    return text
+
+
+def _questionnaire_format(value: Any) -> str:
+    text = _text(value).lower().lstrip(".")
+    if text not in ("xlsx", "yaml", "json"):
+        raise ValueError("must be xlsx, yaml or json")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -56,6 +78,30 @@ SETTINGS: tuple[Setting, ...] = (
         "default",
         _text,
         "Name of the policy file in policies/ (without .yaml)",
+    ),
+    Setting(
+        "organisation_name",
+        None,
+        "organisation.name",
+        None,
+        _one_line,
+        "Your organisation's name, as vendors see it on questionnaires and e-mails",
+    ),
+    Setting(
+        "organisation_contact",
+        None,
+        "organisation.contact",
+        None,
+        _email,
+        "Whom vendors ask and return questionnaires to; default the vendor's relationship owner",
+    ),
+    Setting(
+        "questionnaire_format",
+        None,
+        "questionnaire.format",
+        "xlsx",
+        _questionnaire_format,
+        "Format of questionnaires the scheduler issues and e-mails: xlsx, yaml or json",
     ),
     Setting(
         "max_content_bytes",

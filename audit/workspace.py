@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ CONFIG_TEMPLATE = """\
 # Workspace settings. Environment variables override these (see README, "Settings").
 policy = "default"
 # database_url = "postgresql+psycopg://audit@localhost/audit"
+
+[organisation]
+# name = "Example Insurance plc"          # shown to vendors on questionnaires and e-mails
+# contact = "third-party-risk@example.com" # whom vendors ask; default each vendor's owner
+
+[questionnaire]
+format = "xlsx"                            # what the scheduler issues: xlsx, yaml or json
 
 [limits]
 content_bytes = 2097152
@@ -109,8 +117,20 @@ def open_workspace(root: Path) -> Workspace:
     return Workspace(root, load_settings(root / CONFIG_FILE))
 
 
-def init_workspace(target: Path) -> Workspace:
+def config_text(organisation: str | None = None) -> str:
+    """The audit.toml a new workspace starts with, naming the organisation if given."""
+    if organisation is None:
+        return CONFIG_TEMPLATE
+    if not organisation.strip() or any(ord(ch) < 32 for ch in organisation):
+        raise WorkspaceError("the organisation's name must be one line of text")
+    # A JSON string is a valid TOML basic string.
+    line = f"name = {json.dumps(organisation.strip(), ensure_ascii=False)}"
+    return CONFIG_TEMPLATE.replace('# name = "Example Insurance plc"', line, 1)
+
+
+def init_workspace(target: Path, organisation: str | None = None) -> Workspace:
     """Create a workspace with a copy of the built-in content; never overwrites anything."""
+    text = config_text(organisation)
     target = target.resolve()
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"{target} exists and is not a folder")
@@ -125,7 +145,7 @@ def init_workspace(target: Path) -> Workspace:
         target.mkdir(parents=True, exist_ok=True)
         shutil.copytree(source / "checklists", target / "checklists")
         shutil.copytree(source / "policies", target / "policies")
-        (target / CONFIG_FILE).write_text(CONFIG_TEMPLATE, encoding="utf-8")
+        (target / CONFIG_FILE).write_text(text, encoding="utf-8")
         for folder in ("reports", ".audit/evidence", ".audit/keys", ".audit/outbox"):
             (target / folder).mkdir(parents=True, exist_ok=True)
         (target / ".audit/keys").chmod(0o700)

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
+from audit.cli.console import console
 from audit.errors import AuditError, ExitCode
 from audit.workspace import Workspace, open_workspace, resolve_root
 
 INTERNAL_ERROR = 70
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = console(stderr=True)
 
 
 @dataclass

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import app, state
+from audit.cli.console import console, styled
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
 from audit.scoring import FAILING
 
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 BARS = "▁▂▃▄▅▆▇█"
 
 
@@ -25,6 +25,7 @@ def _record(assessment: services.assessments.Assessment) -> dict[str, Any]:
     result = assessment.result
     return {
         "run": assessment.run_id,
+        "preview": assessment.preview,
         "vendor": result.vendor_id,
         "as_of": result.as_of.isoformat(),
         "tier": result.tier.value,
@@ -37,6 +38,7 @@ def _record(assessment: services.assessments.Assessment) -> dict[str, Any]:
             {
                 "id": r.control_id,
                 "status": r.status.value,
+                "answered_by": r.answered_by,
                 "score": r.effective,
                 "weight": r.weight,
                 "explanation": r.explanation,
@@ -54,7 +56,29 @@ def _record(assessment: services.assessments.Assessment) -> dict[str, Any]:
             for f in assessment.findings
         ],
         "sha256": result.sha256,
+        "submission": result.inputs.get("submission"),
+        "review": result.inputs.get("review"),
     }
+
+
+def _parts(assessment: services.assessments.Assessment) -> None:
+    """Which answers were scored: the vendor's submission and the assessor's review."""
+    sub = assessment.submission
+    by = f" by {sub.completed_by}" if sub.completed_by else ""
+    out.print(f"vendor's answers: {sub.questionnaire_id} version {sub.version} ({sub.status}{by})")
+    review = assessment.review
+    assessor_controls = sum(1 for r in assessment.result.controls if r.answered_by == "assessor")
+    if review is not None:
+        by = f" by {review.completed_by}" if review.completed_by else ""
+        out.print(
+            f"assessor's review: {review.questionnaire_id} version {review.version} "
+            f"({review.status}{by})"
+        )
+    elif assessor_controls:
+        out.print(
+            f"assessor's review: none yet; its {assessor_controls} contract question(s) count as "
+            f"unanswered. Issue it with `audit review {assessment.result.vendor_id}`."
+        )
 
 
 @app.command()
@@ -62,10 +86,20 @@ def assess(
     ctx: typer.Context,
     vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
     as_of_date: AsOfOption = None,
+    include_draft: Annotated[
+        bool,
+        typer.Option(
+            "--include-draft",
+            help="Preview the newest submissions even if they are drafts; records nothing.",
+        ),
+    ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Score the vendor's latest answers and evidence into an immutable audit run."""
-    assessment = services.assess(state(ctx).workspace(), vendor_id, as_of(as_of_date))
+    """Score the vendor's latest final answers (and the assessor's review) and evidence into an
+    immutable audit run."""
+    assessment = services.assess(
+        state(ctx).workspace(), vendor_id, as_of(as_of_date), include_draft=include_draft
+    )
     record = _record(assessment)
     if fmt is not Format.TABLE:
         if fmt is Format.JSON:
@@ -80,11 +114,16 @@ def assess(
         change = (
             f" ({delta:+.1f} since run #{assessment.previous.id}, {assessment.previous.rating})"
         )
+    run = "PREVIEW (nothing recorded)" if assessment.preview else f"run #{assessment.run_id}"
     out.print(
-        f"[bold]{vendor_id}[/bold] run #{assessment.run_id} as of {result.as_of}: "
-        f"score {result.score:.1f}{change}; residual risk [bold]{result.rating}[/bold]; "
-        f"inherent tier {result.tier}"
+        styled(
+            (vendor_id, "bold"),
+            f" {run} as of {result.as_of}: score {result.score:.1f}{change}; residual risk ",
+            (str(result.rating), "bold"),
+            f"; inherent tier {result.tier}",
+        )
     )
+    _parts(assessment)
     if result.capped_by and result.rating != result.band_rating:
         out.print(
             f"rating capped at {result.rating} (score band: {result.band_rating}) by failed "

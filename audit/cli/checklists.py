@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import state
+from audit.cli.console import console, styled
 from audit.cli.output import Format, render
 from audit.content.answers import answer_values
 from audit.content.conditions import describe
 from audit.content.model import Checklist, Control
 
 app = typer.Typer(help="Validate, list, show and map the checklists.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -71,6 +71,7 @@ def _control_record(control: Control) -> dict[str, object]:
         "question": control.question,
         "guidance": control.guidance,
         "answer_type": control.answer.type.value,
+        "answered_by": control.answered_by.value,
         "options": [
             {
                 "value": o.value,
@@ -100,9 +101,9 @@ def _control_record(control: Control) -> dict[str, object]:
 
 def _show_control(control: Control) -> None:
     record = _control_record(control)
-    out.print(f"[bold]{control.id}[/bold]  {control.title}")
-    for key in ("checklist", "section", "question", "guidance", "answer_type"):
-        out.print(f"[dim]{key}:[/dim] {record[key]}", markup=True)
+    out.print(styled((control.id, "bold"), f"  {control.title}"))
+    for key in ("checklist", "section", "question", "guidance", "answer_type", "answered_by"):
+        out.print(styled((f"{key}:", "dim"), f" {record[key]}"))
     for option in control.answer.options:
         score = "not applicable" if option.not_applicable else f"score {option.score}"
         out.print(f"  - {option.value}: {option.label} ({score})", markup=False)

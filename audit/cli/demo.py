@@ -8,18 +8,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import app, state
+from audit.cli.console import console
+from audit.cli.demo_workbook import fill_workbook, typed_from_yaml
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
+from audit.model import Respondent
 from audit.scheduler import run_once
 from audit.services import due as due_service
 from audit.services import reports
+from audit.services.submissions import Imported
 from audit.workspace import Workspace, builtin_root, resolve_root
 
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 DEMO_MARKER = ".audit-demo-workspace"
 
 
@@ -87,6 +90,70 @@ CYCLES = (
 )
 
 
+VENDOR_CONTACT = "Priya Raman <priya.raman@meridianpayroll.example>"
+WORKBOOK_VENDOR = "meridian-payroll"  # answers cycle 2 in the workbook, the others in YAML
+ORGANISATION = "Aurora Mutual Insurance"
+
+
+def _issue(
+    workspace: Workspace, vendor_id: str, issued: dt.date, due: dt.date, suffix: str
+) -> services.questionnaires.Issued:
+    """The vendor's questionnaire and the assessor's part (pre-filled with last cycle's review)."""
+    folder = workspace.root / "questionnaires"
+    result = services.issue_questionnaire(
+        workspace,
+        vendor_id,
+        output=folder / f"Q-{vendor_id}-{issued:%Y%m%d}{suffix}",
+        issued=issued,
+        due=due,
+        send=suffix == ".xlsx",
+    )
+    services.issue_questionnaire(
+        workspace,
+        vendor_id,
+        output=folder / f"R-{vendor_id}-{issued:%Y%m%d}.yaml",
+        issued=issued,
+        due=due,
+        part=Respondent.ASSESSOR,
+        prefill=True,
+    )
+    return result
+
+
+def _workbook(
+    workspace: Workspace, issued: services.questionnaires.Issued, inbox: Path
+) -> Imported:
+    """One vendor answers in the workbook, as a person would in Excel: a draft first, then the
+    rest, marked final, checked with the self-check, and imported."""
+    q = issued.questionnaire
+    filled = inbox / issued.path.name
+    shutil.copyfile(issued.path, filled)
+    typed = typed_from_yaml(q, inbox / f"{q.id}.yaml")
+    (inbox / f"{q.id}.yaml").unlink()  # this vendor returns the workbook instead
+    first = dict(list(typed.answers.items())[: len(typed.answers) // 2])
+    fill_workbook(filled, first, status="Draft", completed_by=VENDOR_CONTACT)
+    draft = services.import_questionnaire(workspace, filled)
+    out.print(
+        f"{q.vendor_id} works in the workbook: draft version {draft.version} imported with "
+        f"{draft.answered} of {len(q.questions)} answered (drafts are kept, never assessed)"
+    )
+    fill_workbook(
+        filled,
+        typed.answers,
+        comments=typed.comments,
+        cited=typed.cited,
+        files=typed.files,
+        status="Final",
+        completed_by=VENDOR_CONTACT,
+    )
+    checked = services.check_questionnaire(filled)
+    out.print(
+        f"self-check of {filled.name} (no workspace needed): {checked.answered} of "
+        f"{checked.questions} answered, {len(checked.problems)} problem(s)"
+    )
+    return services.import_questionnaire(workspace, filled, allow_unanswered=True)
+
+
 def _cycle(
     workspace: Workspace, portfolio: Path, cycle: tuple[str, dt.date, dt.date, dt.date]
 ) -> None:
@@ -94,15 +161,33 @@ def _cycle(
     out.rule(f"{name}: questionnaires issued {issued}, answered, assessed as of {as_of}")
     inbox = workspace.root / "inbox" / name
     vendors = [s.vendor.id for s in services.list_vendors(workspace)]
-    for vendor_id in vendors:
-        target = workspace.root / "questionnaires" / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml"
-        services.issue_questionnaire(workspace, vendor_id, output=target, issued=issued, due=due)
-    # The vendors' filled copies and their evidence arrive in an inbox folder.
+    # Cycle 1 goes out as YAML; cycle 2 as workbooks e-mailed to the vendors' contacts (any
+    # format comes back through the same reader: the questionnaire's id and hash decide).
+    suffix = ".xlsx" if name == CYCLES[-1][0] else ".yaml"
+    issued_files = {v: _issue(workspace, v, issued, due, suffix) for v in vendors}
+    if suffix == ".xlsx":
+        out.print(
+            f"{len(vendors)} workbooks e-mailed with their questionnaire attached "
+            f"(outbox: {workspace.outbox_dir / 'pending'}); assessor's parts in questionnaires/"
+        )
+    # The vendors' filled copies and their evidence arrive in an inbox folder, with the
+    # assessor's reviews of the executed contracts.
     shutil.copytree(portfolio / name, inbox)
     rows = []
     for vendor_id in vendors:
-        imported = services.import_questionnaire(
-            workspace, inbox / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml"
+        if suffix == ".xlsx" and vendor_id == WORKBOOK_VENDOR:
+            imported = _workbook(workspace, issued_files[vendor_id], inbox)
+        else:
+            # The samples were returned final with a few questions left open, each with a
+            # comment saying why: the officer accepts them as they are.
+            imported = services.import_questionnaire(
+                workspace, inbox / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml", allow_unanswered=True
+            )
+        review = services.import_questionnaire(
+            workspace,
+            inbox / f"R-{vendor_id}-{issued:%Y%m%d}.yaml",
+            part=Respondent.ASSESSOR,
+            allow_unanswered=True,
         )
         assessment = services.assess(workspace, vendor_id, as_of)
         result = assessment.result
@@ -110,7 +195,7 @@ def _cycle(
         rows.append(
             {
                 "vendor": vendor_id,
-                "answered": imported.answered,
+                "answered": f"{imported.answered} + {review.answered}",
                 "evidence": imported.evidence_new + imported.evidence_known,
                 "score": f"{result.score:.1f}",
                 "change": "" if previous is None else f"{result.score - previous.score:+.1f}",
@@ -120,6 +205,7 @@ def _cycle(
             }
         )
     render(rows, list(rows[0]), Format.TABLE, console=out)
+    out.print("answered: by the vendor + by the assessor from the executed contract")
 
 
 def _changes(workspace: Workspace) -> None:
@@ -207,7 +293,7 @@ def demo(
     root = resolve_root(state(ctx).workspace_option).resolve()
     folder = _fresh_demo_folder(directory or root / ".audit" / "demo")
     out.rule("1. A fresh workspace with the built-in content")
-    workspace = services.create_workspace(folder)
+    workspace = services.create_workspace(folder, ORGANISATION)
     (folder / DEMO_MARKER).write_text("made by `audit demo`; removed by the next demo run\n")
     out.print(f"workspace: {workspace.root}", markup=False)
     _content(workspace)

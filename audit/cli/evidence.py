@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import state
+from audit.cli.console import console
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
 
 app = typer.Typer(help="Evidence files: reports, certificates, test results.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 DateOption = Annotated[str | None, typer.Option(metavar="DATE")]
 
 

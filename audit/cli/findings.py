@@ -6,16 +6,16 @@ import getpass
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import state
+from audit.cli.console import console
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
 from audit.errors import InputError
 
 app = typer.Typer(help="Findings: controls not met, tracked to resolution.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 
 
 @app.command("list")

@@ -67,4 +67,9 @@ def render(
     console: Console | None = None,
 ) -> None:
     """Print rows in the chosen format; json keeps every key, table and csv the given columns."""
-    RENDERERS[fmt](rows, columns, title, console or Console(soft_wrap=False))
+    RENDERERS[fmt](
+        rows,
+        columns,
+        title,
+        console or Console(soft_wrap=False, markup=False, emoji=False, highlight=False),
+    )

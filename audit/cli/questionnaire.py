@@ -1,70 +1,203 @@
-"""`audit questionnaire issue | import | list | show`."""
+"""`audit questionnaire issue | import | check | list | show` and `audit review`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
+from audit.cli.app import app as main_app
 from audit.cli.app import state
+from audit.cli.console import console
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, parse_date
+from audit.errors import ContentError
+from audit.model import Respondent
+from audit.services.questionnaires import Issued
+from audit.services.submissions import Checked, Imported
 
 app = typer.Typer(
-    help="Questionnaires: issue to vendors, import their answers.", no_args_is_help=True
+    help="Questionnaires: issue to vendors, check and import their answers.",
+    no_args_is_help=True,
 )
-out = Console(highlight=False, soft_wrap=True)
+out = console()
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-o",
+        "--output",
+        help="File to write: .xlsx (a workbook, the default), .yaml or .json.",
+    ),
+]
+DueOption = Annotated[str | None, typer.Option(metavar="DATE", help="Answer by (YYYY-MM-DD).")]
+IssuedOption = Annotated[
+    str | None, typer.Option(metavar="DATE", help="Issue date (default today).")
+]
+
+
+def _print_issued(result: Issued) -> None:
+    q = result.questionnaire
+    part = "assessor's part" if q.part is Respondent.ASSESSOR else "questionnaire"
+    out.print(
+        f"issued {part} {q.id}: {len(q.questions)} questions from {', '.join(q.checklists)}; "
+        f"due {q.due}; written to {result.path}"
+        + ("; pre-filled with last cycle's answers to confirm" if q.prefilled else "")
+    )
+    delivery = result.delivery
+    if delivery is not None:
+        state_text = (
+            "sent"
+            if delivery.sent
+            else f"queued, not sent ({delivery.error})"
+            if delivery.error
+            else "queued in the outbox (no SMTP server configured)"
+        )
+        out.print(f"e-mail to {', '.join(delivery.to)}: {state_text}; {delivery.queued}")
+
+
+def _print_imported(result: Imported) -> None:
+    if result.duplicate:
+        out.print(
+            f"{result.questionnaire_id}: these exact bytes were imported before, as version "
+            f"{result.version} ({result.status}); nothing new was stored"
+        )
+        return
+    out.print(
+        f"imported {result.questionnaire_id} as {result.status} submission version "
+        f"{result.version}: {result.answered} answered, {len(result.unanswered)} unanswered; "
+        f"evidence {result.evidence_new} new, {result.evidence_known} already held"
+    )
+    if result.unconfirmed:
+        out.print(
+            f"pre-filled and not confirmed (counted as unanswered): {', '.join(result.unconfirmed)}"
+        )
+    if result.unanswered:
+        out.print(f"unanswered: {', '.join(result.unanswered)}")
+    if result.status == "draft":
+        out.print("a draft is kept but never assessed; `audit assess --include-draft` previews it")
 
 
 @app.command()
 def issue(
     ctx: typer.Context,
     vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="File to write (.yaml, or .json for JSON)."),
-    ] = None,
-    due: Annotated[str | None, typer.Option(metavar="DATE", help="Answer by (YYYY-MM-DD).")] = None,
-    issued: Annotated[
-        str | None, typer.Option(metavar="DATE", help="Issue date (default today).")
-    ] = None,
+    output: OutputOption = None,
+    due: DueOption = None,
+    issued: IssuedOption = None,
+    prefill: Annotated[
+        bool,
+        typer.Option(
+            "--prefill", help="Fill in last cycle's answers, each for the vendor to confirm."
+        ),
+    ] = False,
+    send: Annotated[
+        bool,
+        typer.Option("--send", help="E-mail it to the vendor's contacts (outbox, then SMTP)."),
+    ] = False,
 ) -> None:
-    """Write a questionnaire with the controls in scope for the vendor."""
+    """Write the vendor's questionnaire: the questions in scope that the vendor answers."""
     result = services.issue_questionnaire(
         state(ctx).workspace(),
         vendor_id,
         output=output,
         issued=parse_date(issued, "--issued"),
         due=parse_date(due, "--due"),
+        prefill=prefill,
+        send=send,
     )
-    q = result.questionnaire
-    out.print(
-        f"issued {q.id}: {len(q.controls)} controls from {', '.join(q.checklists)}; "
-        f"due {q.due}; written to {result.path}",
-        markup=False,
-    )
+    _print_issued(result)
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[
+        Path, typer.Argument(help="The filled questionnaire; its evidence files beside it.")
+    ],
+    allow_unanswered: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unanswered",
+            help="Accept a final submission although questions are unanswered.",
+        ),
+    ] = False,
+) -> None:
+    """Store a filled questionnaire (workbook, YAML or JSON) as a new draft or final submission,
+    with its evidence, or nothing at all."""
+    result = services.import_questionnaire(
+        state(ctx).workspace(), file, allow_unanswered=allow_unanswered
+    )
+    _print_imported(result)
+
+
+def _check_record(checked: Checked) -> dict[str, object]:
+    return {
+        "file": checked.source,
+        "questionnaire": checked.questionnaire_id,
+        "vendor": checked.vendor_id,
+        "part": checked.part,
+        "status": checked.status,
+        "ok": checked.ok,
+        "questions": checked.questions,
+        "answered": checked.answered,
+        "unanswered": list(checked.unanswered),
+        "unconfirmed": list(checked.unconfirmed),
+        "files": checked.files,
+        "problems": [
+            {
+                "where": p.source + (f":{p.line}" if p.line else ""),
+                "field": p.path,
+                "message": p.message,
+            }
+            for p in checked.problems
+        ],
+    }
+
+
+@app.command()
+def check(
+    file: Annotated[
         Path, typer.Argument(help="The filled questionnaire; evidence files beside it.")
     ],
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format: table or json.")
+    ] = Format.TABLE,
 ) -> None:
-    """Store a filled questionnaire as a new submission, with its evidence, or nothing at all."""
-    result = services.import_questionnaire(state(ctx).workspace(), file)
+    """Check a filled questionnaire before sending it; needs no workspace. Exit 2 when the
+    file would be refused, listing every problem."""
+    try:
+        checked = services.check_questionnaire(file)
+    except ContentError as exc:
+        if fmt is not Format.JSON:
+            raise
+        problems = [{"where": str(p), "message": p.message} for p in exc.problems]
+        out.file.write(
+            json.dumps({"file": str(file), "ok": False, "problems": problems}, indent=2) + "\n"
+        )
+        raise typer.Exit(2) from None
+    if fmt is Format.JSON:
+        out.file.write(json.dumps(_check_record(checked), indent=2, ensure_ascii=False) + "\n")
+        if not checked.ok:
+            raise typer.Exit(2)
+        return
     out.print(
-        f"imported {result.questionnaire_id} as submission version {result.version}: "
-        f"{result.answered} answered, {len(result.unanswered)} unanswered; evidence "
-        f"{result.evidence_new} new, {result.evidence_known} already held",
-        markup=False,
+        f"{checked.questionnaire_id} for {checked.vendor_id} ({checked.status}): "
+        f"{checked.answered} of {checked.questions} questions answered, "
+        f"{len(checked.unanswered)} to go; {checked.files} evidence file(s) listed"
     )
-    if result.unanswered:
-        out.print(f"unanswered: {', '.join(result.unanswered)}", markup=False)
+    if not checked.ok:
+        raise ContentError(list(checked.problems), hint="fix these, then check the file again")
+    if checked.status == "final":
+        out.print("no problems found: the file can be sent")
+    else:
+        out.print(
+            "no problems found so far; it is a draft: set the status to final when every "
+            "question is answered, then send it"
+        )
 
 
 @app.command("list")
@@ -78,15 +211,16 @@ def list_(
         {
             "questionnaire": q.id,
             "vendor": q.vendor_id,
+            "part": q.part,
             "issued": q.issued.isoformat(),
             "due": q.due.isoformat(),
-            "controls": len(q.controls),
-            "versions": [s.version for s in subs],
+            "questions": len(q.controls),
+            "versions": [f"{s.version} {s.status}" for s in subs],
             "last_import": subs[-1].imported_at.isoformat(timespec="seconds") if subs else None,
         }
         for q, subs in services.list_questionnaires(state(ctx).workspace(), vendor_id)
     ]
-    columns = ["questionnaire", "vendor", "issued", "due", "controls", "versions"]
+    columns = ["questionnaire", "vendor", "part", "issued", "due", "questions", "versions"]
     render(rows, columns, fmt, title="Questionnaires")
 
 
@@ -107,8 +241,54 @@ def show(
         {"control": a.control_id, "answer": a.value, "comment": a.comment, "evidence": a.evidence}
         for a in answers
     ]
+    by = f" by {submission.completed_by}" if submission.completed_by else ""
     title = (
-        f"{questionnaire_id} version {submission.version}, imported "
+        f"{questionnaire_id} version {submission.version} ({submission.status}{by}), imported "
         f"{submission.imported_at:%Y-%m-%d %H:%M} from {submission.source_name}"
     )
     render(rows, ["control", "answer", "comment", "evidence"], fmt, title=title)
+
+
+@main_app.command()
+def review(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    import_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--import",
+            metavar="FILE",
+            help="Import the filled assessor's part (with the contract files beside it).",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    due: DueOption = None,
+    issued: IssuedOption = None,
+    allow_unanswered: Annotated[
+        bool,
+        typer.Option("--allow-unanswered", help="Accept a final review with questions open."),
+    ] = False,
+) -> None:
+    """The assessor's part: the questions only the client can answer (what the executed
+    contract, DPA or BAA says). Without --import, issue it; with --import FILE, store it."""
+    workspace = state(ctx).workspace()
+    if import_file is not None:
+        result = services.import_questionnaire(
+            workspace,
+            import_file,
+            allow_unanswered=allow_unanswered,
+            part=Respondent.ASSESSOR,
+            vendor_id=vendor_id,
+        )
+        _print_imported(result)
+        return
+    issued_result = services.issue_questionnaire(
+        workspace,
+        vendor_id,
+        output=output,
+        issued=parse_date(issued, "--issued"),
+        due=parse_date(due, "--due"),
+        part=Respondent.ASSESSOR,
+        prefill=True,
+    )
+    _print_issued(issued_result)

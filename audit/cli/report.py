@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit.cli.app import app, state
+from audit.cli.console import console
 from audit.errors import CheckFailedError, WorkspaceError
 from audit.services import reports
 
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 
 
 @app.command()

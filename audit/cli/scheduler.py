@@ -6,16 +6,16 @@ import logging
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import scheduler as runner
 from audit.cli.app import app, state
+from audit.cli.console import console
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
 from audit.services import due as due_service
 from audit.services.automation import Action
 
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 
 
 @app.command()

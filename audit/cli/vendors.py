@@ -6,17 +6,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import state
+from audit.cli.console import console, styled
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption
 from audit.model import Tier
 from audit.vendor import vendor_record
 
 app = typer.Typer(help="The vendor register.", no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 
 
 @app.command("import")
@@ -151,7 +151,7 @@ def show(
         render([data], list(data), fmt)
         return
     vendor = summary.vendor
-    out.print(f"[bold]{vendor.name}[/bold] ({vendor.id})")
+    out.print(styled((vendor.name, "bold"), f" ({vendor.id})"))
     out.print(
         f"tier {summary.tier.tier} ({summary.tier.points} points): {summary.tier.explanation}",
         markup=False,

@@ -6,12 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from audit import services
 from audit.cli.app import app
+from audit.cli.console import console
 
-out = Console(highlight=False, soft_wrap=True)
+out = console()
 
 
 @app.command()
@@ -19,8 +19,12 @@ def init(
     directory: Annotated[
         Path, typer.Argument(metavar="DIR", help="Folder for the new workspace.", file_okay=False)
     ] = Path(),
+    organisation: Annotated[
+        str | None,
+        typer.Option(help="Your organisation's name, as vendors see it on questionnaires."),
+    ] = None,
 ) -> None:
     """Create a workspace with a copy of the built-in checklists and policy."""
-    workspace = services.create_workspace(directory)
+    workspace = services.create_workspace(directory, organisation)
     out.print(f"workspace ready: {workspace.root}", markup=False)
     out.print(f"next: audit --workspace {workspace.root} checklists validate", markup=False)

@@ -207,3 +207,41 @@ def compile_condition(condition: Condition) -> Predicate:
     if isinstance(condition, AllOf):
         return lambda facts, answers: all(p(facts, answers) for p in parts)
     return lambda facts, answers: any(p(facts, answers) for p in parts)
+
+
+def residual(condition: Condition, facts: Mapping[str, Value]) -> Condition | bool:
+    """The condition with its fact leaves decided: True, False, or what is left on answers.
+
+    A questionnaire carries the residual of each follow-up, so that whoever reads it back (even
+    without the vendor's facts) can tell whether the follow-up is asked.
+    """
+    if isinstance(condition, Leaf):
+        return condition if condition.on_answer else evaluate(condition, facts, {})
+    if isinstance(condition, Not):
+        inner = residual(condition.item, facts)
+        return (not inner) if isinstance(inner, bool) else Not(inner)
+    parts = [residual(item, facts) for item in condition.items]
+    decisive = isinstance(condition, AnyOf)  # True decides an any, False decides an all
+    if any(part is decisive for part in parts):
+        return decisive
+    left = tuple(part for part in parts if not isinstance(part, bool))
+    if not left:
+        return not decisive
+    if len(left) == 1:
+        return left[0]
+    return AnyOf(left) if decisive else AllOf(left)
+
+
+def condition_data(condition: Condition) -> dict[str, Any]:
+    """The condition as the plain data `parse_condition` reads."""
+    if isinstance(condition, Leaf):
+        argument = condition.argument
+        key = "answer" if condition.on_answer else "fact"
+        return {
+            key: condition.subject,
+            condition.operator: list(argument) if isinstance(argument, tuple) else argument,
+        }
+    if isinstance(condition, Not):
+        return {"not": condition_data(condition.item)}
+    key = "all" if isinstance(condition, AllOf) else "any"
+    return {key: [condition_data(item) for item in condition.items]}

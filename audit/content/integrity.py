@@ -101,6 +101,16 @@ def _control_problems(
     if control.applies_when is not None:
         for message in condition_problems(control.applies_when, controls, control.id):
             problem(message, "applies_when")
+        for leaf in leaves(control.applies_when):
+            other = controls.get(leaf.subject) if leaf.on_answer else None
+            if other is not None and other.answered_by is not control.answered_by:
+                # Each party's document must be able to decide its own follow-ups.
+                problem(
+                    f"follow-up on {other.id}, which the {other.answered_by} answers, while "
+                    f"{control.id} is answered by the {control.answered_by}; a follow-up must "
+                    "depend on a question of the same party",
+                    "applies_when",
+                )
     return problems
 
 

@@ -37,7 +37,7 @@ from audit.content.model import (
 from audit.content.schemas import validate
 from audit.content.yamlsafe import MAX_BYTES, Document, parse_yaml
 from audit.errors import ContentError, Problem
-from audit.model import AnswerType, Rating, Severity, Tier
+from audit.model import AnswerType, Rating, Respondent, Severity, Tier
 
 
 def read_document(path: Path, source: str, *, max_bytes: int = MAX_BYTES) -> Document:
@@ -161,6 +161,7 @@ def build_checklist(document: Document) -> tuple[Checklist, list[Problem]]:
                 references=frozen_map({k: tuple(v) for k, v in raw["references"].items()}),
                 remediation=raw["remediation"],
                 line=line,
+                answered_by=Respondent(raw.get("answered_by", Respondent.VENDOR)),
             )
         )
     checklist = Checklist(
@@ -281,7 +282,9 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
         ),
         evidence_kinds=frozen_map(
             {
-                kind: EvidenceKind(kind, raw["label"], ValidityRule(**raw["validity"]))
+                kind: EvidenceKind(
+                    kind, raw["label"], ValidityRule(**raw["validity"]), raw.get("description", "")
+                )
                 for kind, raw in data["evidence_kinds"].items()
             }
         ),

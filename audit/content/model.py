@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from audit.content.conditions import Condition
-from audit.model import AnswerType, Rating, Severity, Tier
+from audit.model import AnswerType, Rating, Respondent, Severity, Tier
 
 
 def frozen_map(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -81,6 +81,7 @@ class Control:
     references: Mapping[str, tuple[str, ...]]
     remediation: str
     line: int | None = None
+    answered_by: Respondent = Respondent.VENDOR
 
     @property
     def scored(self) -> bool:
@@ -189,6 +190,7 @@ class EvidenceKind:
     id: str
     label: str
     validity: ValidityRule
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,11 @@ def _registry() -> Registry:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for one of the shipped schemas; `$ref`s resolve among them."""
-    return Draft202012Validator(load_schema(name), registry=_registry())
+    return Draft202012Validator(
+        load_schema(name),
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,  # "date": a real calendar date
+    )
 
 
 def format_path(path: Iterable[str | int], data: Any = None) -> str:
@@ -82,15 +86,96 @@ def _unknown_operator(error: ValidationError) -> str | None:
     return f"unknown operator {', '.join(map(repr, unknown))}; operators: {operators}"
 
 
+# What each pattern of the shipped schemas asks for, in words; `{value}` is what was written.
+PATTERN_WORDS = {
+    "^[A-Z]{2}$": "must be a two-letter ISO country code such as PH, not '{value}'",
+    "^[A-Z]{3}$": "must be a three-letter ISO currency code such as EUR, not '{value}'",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "'{value}' is not a date; dates are written 2026-06-15",
+    "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$": "'{value}' is not an e-mail address such as name@example.com",
+    "^[a-z0-9]+(-[a-z0-9]+)*$": (
+        "'{value}' must be lower-case letters and digits joined by hyphens, such as acme-payroll"
+    ),
+    "^[a-z0-9]+(_[a-z0-9]+)*$": (
+        "'{value}' must be lower-case letters and digits joined by underscores, such as soc2_type2"
+    ),
+    "^[A-Z]{2,5}-[A-Z0-9]{2,6}-[0-9]{2,3}$": "'{value}' is not a control id such as SEC-IAM-01",
+    "^[0-9]{4}\\.[0-9]+(\\.[0-9]+)?$": "'{value}' is not a calendar version such as 2026.1",
+}
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "number": "a number",
+    "integer": "a whole number",
+    "string": "text",
+    "array": "a list",
+    "object": "a group of fields",
+    "null": "empty",
+}
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def plain_message(error: ValidationError) -> str:
+    """The error in words a person who never read JSON Schema understands."""
+    value: Any = error.instance
+    argument: Any = error.validator_value
+    schema: Any = error.schema
+    kind = error.validator
+    if kind == "pattern" and argument in PATTERN_WORDS:
+        return PATTERN_WORDS[argument].format(value=_shown(value))
+    if kind == "enum":
+        return f"'{_shown(value)}' must be one of: {', '.join(map(str, argument))}"
+    if kind == "const":
+        return f"must be {argument!r}, not '{_shown(value)}'"
+    if kind == "type":
+        wanted = argument if isinstance(argument, list) else [argument]
+        words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
+        given = f"'{_shown(value)}'" if isinstance(value, str) else _shown(value)
+        if isinstance(value, dict | list):
+            given = "a group of fields" if isinstance(value, dict) else "a list"
+        return f"must be {words}, not {given}"
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+        return f"'{missing}' is missing"
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = schema.get("properties", {}) if isinstance(schema, dict) else {}
+        extra = sorted(str(k) for k in value if k not in known)
+        fields = ", ".join(known) if known else "none"
+        return f"unknown field(s) {', '.join(map(repr, extra))}; the fields are: {fields}"
+    if kind == "minLength":
+        return "must not be empty" if argument == 1 else f"must be at least {argument} characters"
+    if kind == "maxLength":
+        return f"is {len(str(value)):,} characters; at most {argument:,} are allowed"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"{_shown(value)} is too small; the least allowed is {argument}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        return f"{_shown(value)} is too large; the most allowed is {argument}"
+    if kind == "minItems":
+        return "must not be empty" if argument == 1 else f"must list at least {argument} items"
+    if kind == "uniqueItems":
+        return "lists the same value twice"
+    if kind == "format" and argument == "date":
+        return f"'{_shown(value)}' is not a date; dates are written 2026-06-15"
+    return str(error.message)
+
+
 def validate(name: str, document: Document) -> list[Problem]:
-    """Every schema error of the document, located by line and readable path."""
-    problems = []
+    """Every schema error of the document, located by line and readable path, in plain words;
+    the same message at the same place is given once."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
     for error in validator(name).iter_errors(document.data):
         detail = _deepest(error)
         path: Path = tuple(detail.absolute_path)
-        message = _unknown_operator(detail) or detail.message
+        message = _unknown_operator(detail) or plain_message(detail)
         if len(message) > 300:
             message = message[:297] + "..."
+        key = (format_path(path, document.data), message)
+        if key in seen:
+            continue
+        seen.add(key)
         problems.append(
             Problem(
                 document.source,

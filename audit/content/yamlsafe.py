@@ -90,7 +90,12 @@ def parse_yaml(raw: bytes, source: str, *, max_bytes: int = MAX_BYTES) -> Docume
         mark = exc.problem_mark or exc.context_mark
         where = mark.line + 1 if mark is not None else None
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise ContentError([Problem(source, f"invalid YAML: {message}", line=where)]) from None
+        all_lines = text.splitlines()
+        line_text = all_lines[mark.line] if mark is not None and mark.line < len(all_lines) else ""
+        raise ContentError(
+            [Problem(source, f"invalid YAML: {message}", line=where)],
+            hint=_yaml_hint(message, line_text),
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(source, f"invalid YAML: {exc}")]) from None
     finally:
@@ -100,6 +105,22 @@ def parse_yaml(raw: bytes, source: str, *, max_bytes: int = MAX_BYTES) -> Docume
     lines: dict[Path, int] = {}
     _map_lines(node, (), lines)
     return Document(source, data, lines)
+
+
+def _yaml_hint(message: str, line: str) -> str:
+    """What to do about the YAML mistakes people make most when they edit a file by hand."""
+    if "\t" in line:
+        return "this line contains a tab character; indent with spaces only"
+    if "mapping values are not allowed" in message:
+        return (
+            "a colon followed by a space inside a value starts a new field; put the whole "
+            'text in double quotes, for example comment: "CISO: J. Reyes"'
+        )
+    if "could not find expected ':'" in message or "expected <block end>" in message:
+        return "check the indentation of this line and the one before: use the same spaces"
+    if "found character that cannot start any token" in message:
+        return "a value starts with a character YAML reserves (such as @ or `); put it in quotes"
+    return ""
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:

@@ -1,175 +1,324 @@
-"""The questionnaire a vendor fills in a text editor (pure): built from the controls in scope,
-grouped by checklist and section in file order, with last cycle's answers alongside."""
+"""The questionnaire document (pure): what one party is asked, with everything needed to answer
+it without the checklists, and everything needed to read the filled copy back without a
+workspace.
+
+One model feeds every rendering (YAML, JSON, the workbook, and later the portal); one reader
+reads them all back. The *reading spec* is the part a reader relies on (question ids, answer
+types, options with their labels, follow-up conditions, pre-filled answers, the dates each kind
+of evidence needs); its SHA-256 identifies the questionnaire, so a file that comes back can be
+matched with what was issued, and a file whose options were edited is caught.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from audit.content.answers import answer_values
-from audit.content.model import AnswerSpec, Control, Policy
+from audit.content.answers import NOT_APPLICABLE
+from audit.content.conditions import Condition, condition_data, parse_condition, residual
+from audit.content.model import AnswerSpec, Control, Option, Policy
 from audit.evidence.validity import required_dates
-from audit.model import AnswerType
+from audit.model import AnswerType, Respondent
 from audit.scoping import Scope
 
-READER_KEYS = ("question", "guidance", "options", "expects", "requested_evidence", "previous")
-VENDOR_KEYS = ("answer", "comment", "evidence")
+FORMAT = 2  # the layout of issued documents; readers refuse what they do not know
+YES_NO_LABELS = {"yes": "Yes", "no": "No"}
+NA_LABEL = "Not applicable"
 
-_EXPECTS = {
-    AnswerType.NUMBER: "a number",
-    AnswerType.PERCENT: "a percentage from 0 to 100",
-    AnswerType.DATE: "a date as YYYY-MM-DD",
-    AnswerType.TEXT: "text",
-}
+
+@dataclass(frozen=True, slots=True)
+class EvidenceAsk:
+    """A document a question asks for: one of `kinds`, required or optional, at most so old."""
+
+    kinds: tuple[str, ...]
+    required: bool
+    max_age_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    """A kind of evidence as the party answering sees it."""
+
+    id: str
+    label: str
+    description: str
+    dates: tuple[str, ...]  # the dates a document of this kind must state
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    checklist: str
+    section: str
+    title: str
+    text: str
+    guidance: str
+    answer: AnswerSpec  # options carry labels, never scores
+    evidence: tuple[EvidenceAsk, ...] = ()
+    follow_up: Condition | None = None  # on answers only: facts are decided at issue
+    previous: Any = None
+
+    @property
+    def choices(self) -> tuple[Option, ...]:
+        """The answers to pick from, with labels (yes/no and not applicable included)."""
+        spec = self.answer
+        if spec.type is AnswerType.YES_NO:
+            options = tuple(Option(v, label) for v, label in YES_NO_LABELS.items())
+            return options + (
+                (Option(NOT_APPLICABLE, NA_LABEL, None, True),) if spec.allow_na else ()
+            )
+        return spec.options
+
+    def label_of(self, value: Any) -> str | None:
+        """The words for a stored value (a list for multiple choice), or None if not an option."""
+        if isinstance(value, list):
+            labels = [self.label_of(v) for v in value]
+            return "; ".join(label for label in labels if label) if all(labels) else None
+        if value == NOT_APPLICABLE and self.answer.allow_na:
+            return NA_LABEL
+        return next((o.label for o in self.choices if o.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    checklist: str
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Requester:
+    """Who asks: the organisation, and whom to ask and return the answers to."""
+
+    organisation: str | None
+    contact: str
 
 
 @dataclass(frozen=True, slots=True)
 class Questionnaire:
     id: str
+    part: Respondent
     vendor_id: str
+    vendor_name: str
     issued: dt.date
     due: dt.date
-    checklists: Mapping[str, str]
-    controls: tuple[Control, ...]
-    previous: Mapping[str, Any]
+    requester: Requester
+    checklists: Mapping[str, str]  # id -> version
+    checklist_titles: Mapping[str, str]
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    kinds: tuple[KindInfo, ...]
+    prefilled: bool = False
 
     @property
-    def content_sha256(self) -> str:
-        """Hash of what was asked: the controls and how each is answered."""
-        asked = [[c.id, c.checklist, c.question, repr(c.answer)] for c in self.controls]
-        return hashlib.sha256(json.dumps(asked).encode()).hexdigest()
+    def sha256(self) -> str:
+        """Identifies what a reader relies on; see `reading_spec`."""
+        canonical = json.dumps(reading_spec(self), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def kind(self, kind_id: str) -> KindInfo | None:
+        return next((k for k in self.kinds if k.id == kind_id), None)
+
+    def section_title(self, question: Question) -> str:
+        found = next(
+            (
+                s
+                for s in self.sections
+                if (s.checklist, s.id) == (question.checklist, question.section)
+            ),
+            None,
+        )
+        return found.title if found else question.section
+
+
+def _reading_answer(spec: AnswerSpec) -> AnswerSpec:
+    """The answer as the party answering sees it: values and labels, no scores or thresholds."""
+    return AnswerSpec(
+        type=spec.type,
+        options=tuple(Option(o.value, o.label, None, o.not_applicable) for o in spec.options),
+        unit=spec.unit,
+        allow_na=spec.allow_na,
+        max_length=spec.max_length,
+    )
+
+
+def _question(control: Control, facts: Mapping[str, Any], previous: Any) -> Question:
+    follow_up = None
+    if control.applies_when is not None:
+        left = residual(control.applies_when, facts)
+        follow_up = None if isinstance(left, bool) else left
+    return Question(
+        id=control.id,
+        checklist=control.checklist,
+        section=control.section,
+        title=control.title,
+        text=" ".join(control.question.split()),
+        guidance=" ".join(control.guidance.split()),
+        answer=_reading_answer(control.answer),
+        evidence=tuple(EvidenceAsk(e.kinds, e.required, e.max_age_days) for e in control.evidence),
+        follow_up=follow_up,
+        previous=previous,
+    )
+
+
+def kinds_asked(policy: Policy, controls: Sequence[Control]) -> tuple[KindInfo, ...]:
+    """The evidence kinds the controls ask for, and the bridge letters that extend them, in the
+    policy's order."""
+    asked = {kind for c in controls for e in c.evidence for kind in e.kinds}
+    bridges = {
+        bridge
+        for kind in asked
+        if kind in policy.evidence_kinds
+        and (bridge := policy.evidence_kinds[kind].validity.bridge_kind) is not None
+    }
+    return tuple(
+        KindInfo(k.id, k.label, k.description, required_dates(k))
+        for k in policy.evidence_kinds.values()
+        if k.id in asked | bridges
+    )
 
 
 def build_questionnaire(
     questionnaire_id: str,
-    vendor_id: str,
+    *,
+    part: Respondent,
+    vendor: tuple[str, str],
     scope: Scope,
-    issued: dt.date,
-    due: dt.date,
+    facts: Mapping[str, Any],
+    policy: Policy,
+    dates: tuple[dt.date, dt.date],
+    requester: Requester,
     previous: Mapping[str, Any],
+    prefill: bool = False,
 ) -> Questionnaire:
+    """The document for one party: the controls in scope that this party answers."""
+    controls = [c for c in scope.controls if c.answered_by is part]
+    checklists = [
+        p.checklist
+        for p in scope.checklists
+        if any(c.checklist == p.checklist.id for c in controls)
+    ]
     return Questionnaire(
         id=questionnaire_id,
-        vendor_id=vendor_id,
-        issued=issued,
-        due=due,
-        checklists={part.checklist.id: part.checklist.version for part in scope.checklists},
-        controls=scope.controls,
-        previous={k: v for k, v in previous.items() if v is not None},
+        part=part,
+        vendor_id=vendor[0],
+        vendor_name=vendor[1],
+        issued=dates[0],
+        due=dates[1],
+        requester=requester,
+        checklists={c.id: c.version for c in checklists},
+        checklist_titles={c.id: c.title for c in checklists},
+        sections=tuple(Section(c.id, s.id, s.title) for c in checklists for s in c.sections),
+        questions=tuple(_question(c, facts, previous.get(c.id)) for c in controls),
+        kinds=kinds_asked(policy, controls),
+        prefilled=prefill,
     )
 
 
-def expects(spec: AnswerSpec) -> str | None:
-    """What a free-valued answer should be, for the reader; None for option answers."""
-    text = _EXPECTS.get(spec.type)
-    if text is None:
-        return None
-    suffix = f" ({spec.unit})" if spec.unit else ""
-    return text + suffix + (", or na" if spec.allow_na else "")
+def question_spec(question: Question, prefilled: bool) -> dict[str, Any]:
+    """What a reader needs of one question, as plain data (the workbook stores it as JSON)."""
+    spec = question.answer
+    data: dict[str, Any] = {"id": question.id, "type": spec.type.value}
+    if spec.type in (AnswerType.CHOICE, AnswerType.MULTI_CHOICE, AnswerType.YES_NO):
+        data["options"] = {o.value: o.label for o in question.choices}
+    not_applicable = [o.value for o in spec.options if o.not_applicable]
+    if not_applicable and spec.type is AnswerType.MULTI_CHOICE:
+        data["not_applicable"] = not_applicable
+    if spec.unit:
+        data["unit"] = spec.unit
+    if spec.allow_na and spec.type is not AnswerType.YES_NO:
+        data["allow_na"] = True
+    if spec.max_length:
+        data["max_length"] = spec.max_length
+    if question.follow_up is not None:
+        data["condition"] = condition_data(question.follow_up)
+    if prefilled and question.previous is not None:
+        data["prefill"] = question.previous
+    return data
 
 
-def _entry(control: Control, previous: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {"question": " ".join(control.question.split())}
-    values = answer_values(control.answer)
-    if values is not None:
-        entry["options"] = list(values)
-        if control.answer.type is AnswerType.MULTI_CHOICE:
-            entry["expects"] = "a list of one or more options"
-    else:
-        entry["expects"] = expects(control.answer)
-    if control.evidence:
-        entry["requested_evidence"] = [
-            f"{e.label} ({'required' if e.required else 'optional'})" for e in control.evidence
-        ]
-    entry |= {"answer": None, "comment": None, "evidence": []}
-    if previous is not None:
-        entry["previous"] = previous
-    return entry
-
-
-def questionnaire_data(questionnaire: Questionnaire) -> dict[str, Any]:
-    """The questionnaire as plain data (what JSON output writes)."""
+def reading_spec(questionnaire: Questionnaire) -> dict[str, Any]:
+    """Everything a reader of the filled copy relies on; its hash identifies the document."""
     return {
+        "format": FORMAT,
         "questionnaire": questionnaire.id,
+        "part": questionnaire.part.value,
         "vendor": questionnaire.vendor_id,
-        "issued": questionnaire.issued.isoformat(),
-        "due": questionnaire.due.isoformat(),
-        "checklists": dict(questionnaire.checklists),
-        "evidence": [],
-        "answers": {
-            c.id: _entry(c, questionnaire.previous.get(c.id)) for c in questionnaire.controls
-        },
+        "questions": [question_spec(q, questionnaire.prefilled) for q in questionnaire.questions],
+        "kinds": {k.id: list(k.dates) for k in questionnaire.kinds},
     }
 
 
-def _flow(value: Any) -> str:
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
-    return text.strip().removesuffix("...").strip()
+def spec_question(data: Mapping[str, Any]) -> Question:
+    """A question from its reading spec: what a self-check knows, without the checklists.
+
+    Raises ValueError on data that is not a reading spec."""
+    answer_type = AnswerType(data["type"])
+    options: tuple[Option, ...] = ()
+    allow_na = bool(data.get("allow_na", False))
+    raw_options = data.get("options") or {}
+    if not isinstance(raw_options, Mapping):
+        raise ValueError("options must be a mapping of codes to labels")
+    if answer_type is AnswerType.YES_NO:
+        allow_na = NOT_APPLICABLE in raw_options
+    else:
+        alone = set(data.get("not_applicable") or ())
+        options = tuple(
+            Option(str(v), str(label), None, v in alone) for v, label in raw_options.items()
+        )
+    condition = data.get("condition")
+    return Question(
+        id=str(data["id"]),
+        checklist="",
+        section="",
+        title="",
+        text="",
+        guidance="",
+        answer=AnswerSpec(
+            type=answer_type,
+            options=options,
+            unit=data.get("unit"),
+            allow_na=allow_na,
+            max_length=data.get("max_length"),
+        ),
+        follow_up=None if condition is None else parse_condition(condition),
+        previous=data.get("prefill"),
+    )
 
 
-def _block(key: str, value: Any, indent: str) -> list[str]:
-    if value is None:
-        return [f"{indent}{key}:"]
-    if isinstance(value, str) and len(value) > 80:
-        dumped = yaml.safe_dump({key: value}, allow_unicode=True, width=96, default_style=None)
-        return [indent + line for line in dumped.rstrip().splitlines()]
-    return [f"{indent}{key}: {_flow(value)}"]
+def questionnaire_from_spec(
+    spec: Mapping[str, Any], kind_labels: Mapping[str, str], header: Mapping[str, Any]
+) -> Questionnaire:
+    """The questionnaire a filled file carries, for checking it where no workspace is at hand.
 
-
-def _kinds_help(policy: Policy, controls: tuple[Control, ...]) -> list[str]:
-    requested = {k for c in controls for e in c.evidence for k in e.kinds}
-    bridges = {
-        policy.evidence_kinds[k].validity.bridge_kind
-        for k in requested
-        if k in policy.evidence_kinds and policy.evidence_kinds[k].validity.bridge_kind
-    }
-    lines = []
-    for kind in policy.evidence_kinds.values():
-        if kind.id not in requested | bridges:
-            continue
-        dates = ", ".join(required_dates(kind)) or "no dates"
-        lines.append(f"#   {kind.id}: {kind.label} ({dates})")
-    return lines
-
-
-def render_yaml(questionnaire: Questionnaire, policy: Policy, titles: Mapping[str, str]) -> str:
-    """YAML a vendor can fill in an editor: comments guide, section headers group controls."""
-    data = questionnaire_data(questionnaire)
-    lines = [
-        "# Vendor questionnaire. For every control fill in `answer` (one of `options`, or what",
-        "# `expects` says), optionally a `comment`, and in `evidence` the names of files you send",
-        "# next to this file. Leave `answer` empty where you cannot answer yet. `question`,",
-        "# `options`, `expects`, `requested_evidence` and `previous` are for reading only.",
-        f"questionnaire: {questionnaire.id}",
-        f"vendor: {questionnaire.vendor_id}",
-        f"issued: {data['issued']}",
-        f"due: {data['due']}",
-        f"checklists: {_flow(data['checklists'])}",
-        "# Every file you send, once, with its kind and the dates its kind needs, e.g.",
-        "#   - {file: soc2-type2-2026.pdf, kind: soc2_type2, period_end: 2026-06-30}",
-        "# Kinds this questionnaire asks for, and the dates each needs:",
-        *_kinds_help(policy, questionnaire.controls),
-        "evidence: []",
-        "answers:",
-    ]
-    current = None
-    for control in questionnaire.controls:
-        group = (control.checklist, control.section)
-        if group != current:
-            current = group
-            title = titles.get(f"{control.checklist}/{control.section}", control.section)
-            lines.append(f"  # --- {control.checklist}: {title}")
-        lines.append(f"  {control.id}:")
-        for key, value in data["answers"][control.id].items():
-            lines += _block(key, value, "    ")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(questionnaire: Questionnaire) -> str:
-    return json.dumps(questionnaire_data(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    Raises ValueError (or KeyError, TypeError) when the spec is damaged."""
+    if spec.get("format") != FORMAT:
+        raise ValueError(f"format {spec.get('format')!r} is not {FORMAT}")
+    questions = tuple(spec_question(q) for q in spec["questions"])
+    kinds = tuple(
+        KindInfo(str(k), str(kind_labels.get(k, k)), "", tuple(str(d) for d in dates))
+        for k, dates in spec["kinds"].items()
+    )
+    prefilled = any(q.previous is not None for q in questions)
+    return Questionnaire(
+        id=str(spec["questionnaire"]),
+        part=Respondent(spec["part"]),
+        vendor_id=str(spec["vendor"]),
+        vendor_name=str(header.get("vendor_name") or spec["vendor"]),
+        issued=dt.date.fromisoformat(str(header.get("issued") or "1970-01-01")),
+        due=dt.date.fromisoformat(str(header.get("due") or "1970-01-01")),
+        requester=Requester(None, str(header.get("contact") or "")),
+        checklists={},
+        checklist_titles={},
+        sections=(),
+        questions=questions,
+        kinds=kinds,
+        prefilled=prefilled,
+    )

@@ -144,8 +144,9 @@ def _controls(r: VendorReport) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), markup("4. Controls", "h1")]
     story.append(
         text(
-            "Every control in scope, with the vendor's answer and comment, the evidence that "
-            "supports it, and how its score was reached.",
+            "Every control in scope, with its answer and comment and who gave them (the vendor, "
+            "or our assessor from the executed contract), the evidence that supports it, and how "
+            "its score was reached.",
             "muted",
         )
     )
@@ -171,7 +172,7 @@ def _controls(r: VendorReport) -> list[Flowable]:
         question = [
             text(f"{c.id}{knockout} · {c.title}", "cell_bold"),
             text(c.question),
-            text(f"Answer: {c.answer}", "cell_bold"),
+            text(f"Answer by {c.answered_by}: {c.answer}", "cell_bold"),
         ]
         if c.comment:
             question.append(text(f"Comment: {c.comment}", "cell_italic"))

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from audit.content.model import ContentSet
-from audit.model import Rating, Severity, Tier
+from audit.content.model import ContentSet, Control
+from audit.model import AnswerType, Rating, Severity, Tier
 
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 RATING_ORDER = (Rating.LOW, Rating.MODERATE, Rating.HIGH, Rating.CRITICAL)
@@ -71,6 +71,7 @@ class ControlLine:
     title: str
     question: str
     answer: str
+    answered_by: str  # who gave the answer: the vendor, or the assessor from the contract
     comment: str
     evidence: str
     status: str
@@ -132,14 +133,33 @@ class VendorReport:
     run_sha256: str
 
 
-def _answer_text(value: Any) -> str:
+def _answer_text(value: Any, control: Control | None = None) -> str:
+    """The answer in words (the option's label, the number with its unit), code in brackets."""
     if value is None:
         return "(no answer)"
     if isinstance(value, list):
-        return ", ".join(map(str, value))
+        return "; ".join(_answer_text(v, control) for v in value)
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        value = int(value)
+    spec = control.answer if control is not None else None
+    option = spec.option(value) if spec is not None and isinstance(value, str) else None
+    if option is not None:
+        return f"{option.label} ({value})"
+    if spec is not None and spec.type is AnswerType.PERCENT and not isinstance(value, str):
+        return f"{value}%"
+    if spec is not None and spec.unit and not isinstance(value, str):
+        return f"{value} {spec.unit}"
     return str(value)
+
+
+def _respondents(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Who answered each part, as the report names them."""
+    names = {"vendor": "the vendor", "assessor": "the assessor, from the executed contract"}
+    for part, key in (("vendor", "submission"), ("assessor", "review")):
+        who = (inputs.get(key) or {}).get("completed_by")
+        if who:
+            names[part] = f"{names[part]} ({who})"
+    return names
 
 
 def _severity_rank(value: str) -> int:
@@ -187,6 +207,7 @@ def build_vendor_report(
     )
     result = run.result
     evidence_by_id = {e.id: e for e in evidence}
+    respondents = _respondents(run.inputs)
     controls = []
     for c in result.get("controls", ()):
         control = content.controls.get(c["id"])
@@ -199,7 +220,8 @@ def build_vendor_report(
                 domain=c.get("domain", ""),
                 title=control.title if control else c["id"],
                 question=" ".join(control.question.split()) if control else "",
-                answer=_answer_text(c.get("answer")),
+                answer=_answer_text(c.get("answer"), control),
+                answered_by=respondents[c.get("answered_by", "vendor")],
                 comment=(c.get("comment") or ""),
                 evidence=proof,
                 status=STATUS_LABELS.get(c["status"], c["status"]),
@@ -235,15 +257,21 @@ def build_vendor_report(
                 f"sha256 {policy.get('sha256')}",
             )
         )
-    submission = inputs.get("submission", {})
-    if submission:
-        method.append(
-            (
-                "Submission",
-                f"{submission.get('questionnaire')} version {submission.get('version')}, "
-                f"file sha256 {submission.get('sha256')}",
+    for key, label in (("submission", "Vendor's answers"), ("review", "Assessor's review")):
+        part = inputs.get(key) or {}
+        if part:
+            by = f", completed by {part['completed_by']}" if part.get("completed_by") else ""
+            method.append(
+                (
+                    label,
+                    f"{part.get('questionnaire')} version {part.get('version')} "
+                    f"({part.get('status', 'final')}{by}), file sha256 {part.get('sha256')}",
+                )
             )
-        )
+    if not inputs.get("review") and any(
+        c.get("answered_by") == "assessor" for c in result.get("controls", ())
+    ):
+        method.append(("Assessor's review", "none recorded: contract questions unanswered"))
     rules = content.policy.rating
     method += [
         (

@@ -40,6 +40,7 @@ class Compiled(NamedTuple):
     otherwise: float
     required: tuple[tuple[tuple[str, ...], int | None, str], ...]
     follow_up: bool
+    answered_by: str
     control: Control
 
 
@@ -76,6 +77,7 @@ def compile_controls(controls: Iterable[Control]) -> tuple[Compiled, ...]:
                 spec.otherwise or 0.0,
                 required,
                 follow_up,
+                control.answered_by.value,
                 control,
             )
         )
@@ -98,7 +100,7 @@ def score_with_sums(
 ) -> tuple[tuple[ControlResult, ...], dict[str, list[float]], list[str]]:
     """Every control's result in the order given, with domain sums and failed knockouts.
 
-    This is the hot loop of a portfolio run: results are built with `tuple.__new__` (all twelve
+    This is the hot loop of a portfolio run: results are built with `tuple.__new__` (all thirteen
     fields given) and answers score through the tables `compile_controls` prepared.
     """
     proof = current_proof(evidence, policy, as_of)
@@ -136,6 +138,7 @@ def score_with_sums(
         otherwise,
         required,
         follow_up,
+        answered_by,
         control,
     ) in compiled:
         value = get_answer(cid)
@@ -156,6 +159,7 @@ def score_with_sums(
                         (),
                         (),
                         None,
+                        answered_by,
                     ),
                 )
             )
@@ -177,6 +181,7 @@ def score_with_sums(
                         (),
                         (),
                         get_comment(cid),
+                        answered_by,
                     ),
                 )
             )
@@ -205,6 +210,7 @@ def score_with_sums(
                         (),
                         (),
                         get_comment(cid),
+                        answered_by,
                     ),
                 )
             )
@@ -242,6 +248,7 @@ def score_with_sums(
                         (),
                         (),
                         get_comment(cid),
+                        answered_by,
                     ),
                 )
             )
@@ -307,6 +314,7 @@ def score_with_sums(
                     used,
                     missing,
                     get_comment(cid),
+                    answered_by,
                 ),
             )
         )

@@ -43,6 +43,7 @@ class ControlResult(NamedTuple):
     evidence_used: tuple[int, ...]
     missing_evidence: tuple[str, ...]
     comment: str | None = None
+    answered_by: str = "vendor"  # vendor | assessor: whose part of the questionnaire holds it
 
     @property
     def knockout_failed(self) -> bool:
@@ -110,6 +111,7 @@ class AuditResult:
                     "domain": r.domain,
                     "status": r.status.value,
                     "answer": r.answer,
+                    "answered_by": r.answered_by,
                     "comment": r.comment,
                     "answer_score": r.answer_score,
                     "evidence_factor": r.evidence_factor,

@@ -16,9 +16,10 @@ from audit.services.findings import (
     list_findings,
     update_finding,
 )
-from audit.services.questionnaires import (
+from audit.services.questionnaires import issue_questionnaire
+from audit.services.submissions import (
+    check_questionnaire,
     import_questionnaire,
-    issue_questionnaire,
     list_questionnaires,
     show_submission,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "update_finding",
     "vendor_listing",
     "add_evidence",
+    "check_questionnaire",
     "add_vendor",
     "all_coverage",
     "create_workspace",

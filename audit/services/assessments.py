@@ -13,7 +13,7 @@ from sqlmodel import Session
 from audit.content.model import ContentSet
 from audit.errors import InputError, NotFoundError
 from audit.findings import Action, FindingState, FindingStatus, transitions
-from audit.model import Severity
+from audit.model import Respondent, Severity
 from audit.scoping import scope_vendor
 from audit.scoring import (
     AuditResult,
@@ -27,17 +27,29 @@ from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor, vendor_tier
 from audit.store import queries
-from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow, utcnow
+from audit.store.tables import (
+    AuditRunRow,
+    FindingEventRow,
+    FindingRow,
+    SubmissionRow,
+    utcnow,
+)
 from audit.vendor import facts
 from audit.workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    run_id: int
+    run_id: int | None  # None for a preview, which records nothing
     result: AuditResult
     findings: tuple[FindingRow, ...]
     previous: AuditRunRow | None
+    submission: SubmissionRow
+    review: SubmissionRow | None  # the assessor's part, when one was answered
+
+    @property
+    def preview(self) -> bool:
+        return self.run_id is None
 
 
 _COMPILED: dict[tuple[str, ...], dict[str, Compiled]] = {}
@@ -64,8 +76,65 @@ def content_inputs(content: ContentSet) -> dict[str, Any]:
     }
 
 
-def assess(workspace: Workspace, vendor_id: str, as_of: dt.date | None = None) -> Assessment:
-    """Score the vendor's latest submission as of a date and record the run and its findings."""
+def _submission_inputs(row: SubmissionRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "questionnaire": row.questionnaire_id,
+        "version": row.version,
+        "sha256": row.sha256,
+        "status": row.status,
+        "completed_by": row.completed_by,
+    }
+
+
+def _answers_of(
+    session: Session, submission: SubmissionRow | None, controls: set[str]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, tuple[int, ...]]]:
+    """Answers, comments and citations of one part, for the controls that part answers."""
+    if submission is None or submission.id is None:
+        return {}, {}, {}
+    rows = [a for a in queries.answers(session, submission.id) if a.control_id in controls]
+    return (
+        {a.control_id: a.value for a in rows if a.value is not None},
+        {a.control_id: a.comment for a in rows if a.comment},
+        {a.control_id: tuple(a.evidence) for a in rows if a.evidence},
+    )
+
+
+def _vendor_submission(
+    session: Session, vendor_id: str, as_of: dt.date, include_draft: bool
+) -> SubmissionRow:
+    submission = queries.submission_as_of(session, vendor_id, as_of, include_draft=include_draft)
+    if submission is not None and submission.id is not None:
+        return submission
+    draft = queries.submission_as_of(session, vendor_id, as_of, include_draft=True)
+    if draft is not None:
+        raise InputError(
+            f"{vendor_id} has only a draft submission ({draft.questionnaire_id} version "
+            f"{draft.version}, {draft.answered} answered); drafts are not assessed",
+            hint=f"preview it with `audit assess {vendor_id} --include-draft`, or import the "
+            "vendor's final answers",
+        )
+    raise InputError(
+        f"no submission for {vendor_id} from a questionnaire issued on or before {as_of}",
+        hint=f"issue one (`audit questionnaire issue {vendor_id}`) and import the "
+        "vendor's answers (`audit questionnaire import FILE`) first",
+    )
+
+
+def assess(
+    workspace: Workspace,
+    vendor_id: str,
+    as_of: dt.date | None = None,
+    *,
+    include_draft: bool = False,
+) -> Assessment:
+    """Score the vendor's latest final submission, joined with the assessor's part, as of a
+    date, and record the run and its findings.
+
+    With `include_draft` the newest submissions of any status are scored as a preview: the
+    result is returned and nothing is recorded."""
     content = workspace_content(workspace)
     vendor = load_vendor(workspace, vendor_id)
     as_of = as_of or dt.date.today()
@@ -73,29 +142,24 @@ def assess(workspace: Workspace, vendor_id: str, as_of: dt.date | None = None) -
     vendor_facts = facts(vendor, tier.tier)
     scope = scope_vendor(content, vendor_facts)
     compiled = _compiled(content)
-    with transaction(workspace) as session:
-        submission = queries.submission_as_of(session, vendor_id, as_of)
-        if submission is None or submission.id is None:
-            raise InputError(
-                f"no submission for {vendor_id} from a questionnaire issued on or before {as_of}",
-                hint=f"issue one (`audit questionnaire issue {vendor_id}`) and import the "
-                "vendor's answers (`audit questionnaire import FILE`) first",
-            )
-        answer_rows = queries.answers(session, submission.id)
-        answers = {a.control_id: a.value for a in answer_rows if a.value is not None}
-        comments = {a.control_id: a.comment for a in answer_rows if a.comment}
-        cited = {a.control_id: tuple(a.evidence) for a in answer_rows if a.evidence}
+    by_part = {part: {c.id for c in scope.controls if c.answered_by is part} for part in Respondent}
+    # A preview reads in a session that is never committed.
+    with (reading if include_draft else transaction)(workspace) as session:
+        submission = _vendor_submission(session, vendor_id, as_of, include_draft)
+        review = queries.submission_as_of(
+            session, vendor_id, as_of, part=Respondent.ASSESSOR.value, include_draft=include_draft
+        )
+        answers, comments, cited = _answers_of(session, submission, by_part[Respondent.VENDOR])
+        more = _answers_of(session, review, by_part[Respondent.ASSESSOR])
+        answers, comments, cited = answers | more[0], comments | more[1], cited | more[2]
         evidence_rows = queries.evidence(session, vendor_id)
         evidence = [
             Evidence(e.id or 0, e.kind, e.issued, e.expires, e.period_end, tuple(e.controls))
             for e in evidence_rows
         ]
         inputs = content_inputs(content) | {
-            "submission": {
-                "questionnaire": submission.questionnaire_id,
-                "version": submission.version,
-                "sha256": submission.sha256,
-            },
+            "submission": _submission_inputs(submission),
+            "review": _submission_inputs(review),
             "evidence": [{"id": e.id, "kind": e.kind, "sha256": e.sha256} for e in evidence_rows],
             "tier_points": tier.points,
             "tier_reasons": [str(r) for r in tier.reasons],
@@ -112,6 +176,9 @@ def assess(workspace: Workspace, vendor_id: str, as_of: dt.date | None = None) -
         )
         result = aggregate(vendor_id, tier.tier, results, content.policy, as_of, inputs)
         previous_runs = queries.runs(session, vendor_id)
+        previous = previous_runs[-1] if previous_runs else None
+        if include_draft:
+            return Assessment(None, result, (), previous, submission, review)
         run_id = queries.insert_run(
             session,
             AuditRunRow(
@@ -123,12 +190,13 @@ def assess(workspace: Workspace, vendor_id: str, as_of: dt.date | None = None) -
                 band_rating=result.band_rating.value,
                 sha256=result.sha256,
                 submission_id=submission.id,
+                review_submission_id=review.id if review is not None else None,
                 inputs=inputs,
                 result=result.as_dict(),
             ),
         )
         findings = _apply_findings(session, vendor_id, run_id, result, content)
-    return Assessment(run_id, result, findings, previous_runs[-1] if previous_runs else None)
+    return Assessment(run_id, result, findings, previous, submission, review)
 
 
 def _apply_findings(

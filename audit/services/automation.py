@@ -14,12 +14,14 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from audit.due import assessments_due, evidence_due
+from audit.model import Respondent
 from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
+from audit.questionnaire.mail import reminder_message
 from audit.services.assessments import assess
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.due import snapshot
-from audit.services.questionnaires import issue_questionnaire
+from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
 from audit.store import queries
 from audit.store.tables import AuditRunRow, LedgerRow
 from audit.vendor import Vendor
@@ -94,18 +96,29 @@ class Jobs:
         )
 
     def reassess_new_submissions(self) -> list[Action]:
-        """Assess vendors whose newest submission no run has used yet."""
+        """Assess vendors whose newest final submission (the vendor's part, or the assessor's)
+        no run has used yet. Drafts are never assessed."""
         actions = []
         with reading(self.workspace) as session:
-            used = set(session.exec(select(AuditRunRow.submission_id)).all())
+            used = set(
+                session.exec(
+                    select(AuditRunRow.submission_id, AuditRunRow.review_submission_id)
+                ).all()
+            )
             vendor_ids = [v.id for v in queries.vendors(session)]
             fresh = {}
             for vendor_id in vendor_ids:
                 submission = queries.submission_as_of(session, vendor_id, self.as_of)
-                if submission is not None and submission.id not in used:
-                    fresh[vendor_id] = submission.id
-        for vendor_id, submission_id in fresh.items():
-            action = Action("reassess", vendor_id, f"reassess:{submission_id}", "")
+                review = queries.submission_as_of(
+                    session, vendor_id, self.as_of, part=Respondent.ASSESSOR.value
+                )
+                if submission is None:
+                    continue
+                pair = (submission.id, review.id if review is not None else None)
+                if pair not in used:
+                    fresh[vendor_id] = f"{pair[0]}" + (f":{pair[1]}" if pair[1] else "")
+        for vendor_id, submission_key in fresh.items():
+            action = Action("reassess", vendor_id, f"reassess:{submission_key}", "")
             if _already(self.workspace, action.key):
                 continue
             result = assess(self.workspace, vendor_id, self.as_of)
@@ -136,23 +149,10 @@ class Jobs:
                 "issue",
                 vendor.id,
                 key,
-                f"{questionnaire.id} ({len(questionnaire.controls)} controls) due {due}",
-            )
-            body = (
-                f"Dear {vendor.name} team,\n\nyour periodic third-party risk assessment is due "
-                f"on {item.due} ({item.detail}). Please answer questionnaire "
-                f"{questionnaire.id} "
-                f"({len(questionnaire.controls)} questions) by {due} and return it with the "
-                "evidence it asks for.\n\n"
-                f"Questionnaire file: {self.workspace.relative(issued.path)}\n"
+                f"{questionnaire.id} ({len(questionnaire.questions)} questions) due {due}",
             )
             self.outbox.queue(
-                Notice(
-                    key,
-                    _recipients(vendor, False),
-                    f"Questionnaire {questionnaire.id}: answers due {due}",
-                    body,
-                ),
+                questionnaire_notice(questionnaire, vendor, issued.path, issued.data, key),
                 self.sender,
                 self.now,
             )
@@ -172,27 +172,21 @@ class Jobs:
             offset = reached[-1]  # only the latest reminder: a late run does not send a burst
             vendor = snap.vendors[q.vendor_id]
             when = "is due" if offset < 0 else "was due"
-            days = abs((q.due - self.as_of).days)
-            tail = (
-                f"in {days} day(s)"
-                if q.due > self.as_of
-                else f"{days} day(s) ago"
-                if q.due < self.as_of
-                else "today"
+            subject, body = reminder_message(
+                q.id,
+                vendor.name,
+                q.issued,
+                q.due,
+                self.as_of,
+                (
+                    self.workspace.settings["organisation_name"],
+                    requester(self.workspace, vendor).contact,
+                ),
             )
             action = Action(
-                "remind", vendor.id, f"remind:{q.id}:{offset}", f"{q.id} {when} {q.due} ({tail})"
+                "remind", vendor.id, f"remind:{q.id}:{offset}", f"{q.id} {when} {q.due}"
             )
-            body = (
-                f"Dear {vendor.name} team,\n\nquestionnaire {q.id}, issued {q.issued}, {when} on "
-                f"{q.due} ({tail}). We have not received your answers yet.\n"
-            )
-            taken = self._notify(
-                action,
-                _recipients(vendor, False),
-                f"Reminder: questionnaire {q.id} {when} {q.due}",
-                body,
-            )
+            taken = self._notify(action, _recipients(vendor, False), subject, body)
             if taken:
                 actions.append(taken)
         return actions

@@ -12,8 +12,8 @@ from audit.errors import NotFoundError
 from audit.workspace import Workspace, init_workspace
 
 
-def create_workspace(target: Path) -> Workspace:
-    return init_workspace(target)
+def create_workspace(target: Path, organisation: str | None = None) -> Workspace:
+    return init_workspace(target, organisation)
 
 
 def workspace_content(workspace: Workspace, extra: Sequence[Path] = ()) -> ContentSet:

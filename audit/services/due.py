@@ -74,8 +74,16 @@ def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
     with reading(workspace) as session:
         listing = queries.vendor_listing(session)
         last = {row[0]: row[6] for row in listing if row[6] is not None}
-        answered = set(session.exec(select(SubmissionRow.questionnaire_id)).all())
-        questionnaires = session.exec(select(QuestionnaireRow)).all()
+        # A questionnaire waits for answers until a final submission arrives; drafts do not
+        # count. Only the vendor's part is chased: the assessor's part is the client's own work.
+        answered = set(
+            session.exec(
+                select(SubmissionRow.questionnaire_id).where(SubmissionRow.status == "final")
+            ).all()
+        )
+        questionnaires = session.exec(
+            select(QuestionnaireRow).where(QuestionnaireRow.part == "vendor")
+        ).all()
         evidence_rows = queries.evidence(session)
         findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
     vendors = _Vendors(workspace, [row[0] for row in listing])

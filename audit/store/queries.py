@@ -21,6 +21,7 @@ from audit.store.tables import (
     FindingEventRow,
     FindingRow,
     QuestionnaireRow,
+    QuestionSpecRow,
     SubmissionRow,
     VendorRevision,
     VendorRow,
@@ -118,11 +119,23 @@ def questionnaires(session: Session, vendor_id: str | None = None) -> Sequence[Q
     return session.exec(query).all()
 
 
-def count_questionnaires(session: Session, vendor_id: str, issued: dt.date) -> int:
-    query = select(func.count()).where(
+def questionnaire_ids_on(session: Session, vendor_id: str, issued: dt.date) -> set[str]:
+    """Ids of the vendor's questionnaires issued that day (to number a second issue)."""
+    query = select(QuestionnaireRow.id).where(
         QuestionnaireRow.vendor_id == vendor_id, QuestionnaireRow.issued == issued
     )
-    return int(session.exec(query).one())
+    return set(session.exec(query).all())
+
+
+def question_spec(session: Session, sha256: str) -> QuestionSpecRow | None:
+    return session.get(QuestionSpecRow, sha256)
+
+
+def save_question_spec(session: Session, sha256: str, body: dict[str, Any]) -> None:
+    """Store a spec body once: identical content is shared by every questionnaire that has it."""
+    if session.get(QuestionSpecRow, sha256) is None:
+        session.add(QuestionSpecRow(sha256=sha256, body=body))
+        session.flush()
 
 
 def submissions(session: Session, questionnaire_id: str) -> Sequence[SubmissionRow]:
@@ -134,12 +147,29 @@ def submissions(session: Session, questionnaire_id: str) -> Sequence[SubmissionR
     return session.exec(query).all()
 
 
-def latest_submission(session: Session, vendor_id: str) -> SubmissionRow | None:
+def latest_submission(
+    session: Session, vendor_id: str, part: str = "vendor"
+) -> SubmissionRow | None:
+    """The vendor's most recent final submission of one part."""
     query = (
         select(SubmissionRow)
-        .where(SubmissionRow.vendor_id == vendor_id)
+        .join(QuestionnaireRow, col(QuestionnaireRow.id) == col(SubmissionRow.questionnaire_id))
+        .where(
+            SubmissionRow.vendor_id == vendor_id,
+            QuestionnaireRow.part == part,
+            SubmissionRow.status == "final",
+        )
         .order_by(col(SubmissionRow.imported_at).desc(), col(SubmissionRow.id).desc())
         .limit(1)
+    )
+    return session.exec(query).first()
+
+
+def submission_with_bytes(
+    session: Session, questionnaire_id: str, sha256: str
+) -> SubmissionRow | None:
+    query = select(SubmissionRow).where(
+        SubmissionRow.questionnaire_id == questionnaire_id, SubmissionRow.sha256 == sha256
     )
     return session.exec(query).first()
 
@@ -203,18 +233,33 @@ def evidence(session: Session, vendor_id: str | None = None) -> Sequence[Evidenc
     return session.exec(query).all()
 
 
-def submission_as_of(session: Session, vendor_id: str, as_of: dt.date) -> SubmissionRow | None:
-    """The newest submission of the newest questionnaire issued on or before `as_of`."""
+def submission_as_of(
+    session: Session,
+    vendor_id: str,
+    as_of: dt.date,
+    *,
+    part: str = "vendor",
+    include_draft: bool = False,
+) -> SubmissionRow | None:
+    """The newest final submission (or, with `include_draft`, the newest of any status) of the
+    newest questionnaire of one part issued on or before `as_of` that has one."""
     query = (
         select(SubmissionRow)
         .join(QuestionnaireRow, col(QuestionnaireRow.id) == col(SubmissionRow.questionnaire_id))
-        .where(SubmissionRow.vendor_id == vendor_id, col(QuestionnaireRow.issued) <= as_of)
+        .where(
+            SubmissionRow.vendor_id == vendor_id,
+            col(QuestionnaireRow.issued) <= as_of,
+            QuestionnaireRow.part == part,
+        )
         .order_by(
             col(QuestionnaireRow.issued).desc(),
+            col(QuestionnaireRow.id).desc(),
             col(SubmissionRow.version).desc(),
         )
         .limit(1)
     )
+    if not include_draft:
+        query = query.where(SubmissionRow.status == "final")
     return session.exec(query).first()
 
 

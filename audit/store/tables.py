@@ -59,16 +59,33 @@ class VendorRevision(SQLModel, table=True):
     changed_at: dt.datetime = _stamp()
 
 
+class QuestionSpecRow(SQLModel, table=True):
+    """The questions of issued questionnaires as a reader needs them, stored once per distinct
+    content (vendors with the same scope share one row)."""
+
+    __tablename__ = "question_spec"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    body: dict[str, Any] = _json()
+    created_at: dt.datetime = _stamp()
+
+
 class QuestionnaireRow(SQLModel, table=True):
+    """An issued questionnaire: one party's part (`vendor` or `assessor`). Its file is read back
+    against `spec_sha256` and `prefill`, exactly as issued, whatever changed since."""
+
     __tablename__ = "questionnaire"
 
     id: str = Field(primary_key=True, max_length=80)
     vendor_id: str = Field(foreign_key="vendor.id", max_length=64, index=True)
+    part: str = Field(default="vendor", max_length=20)
     issued: dt.date
     due: dt.date = Field(index=True)
     checklists: dict[str, Any] = _json()
     controls: list[str] = _json()
-    content_sha256: str = Field(max_length=64)
+    content_sha256: str = Field(max_length=64)  # the questionnaire's hash (its reading spec)
+    spec_sha256: str | None = Field(default=None, max_length=64, foreign_key="question_spec.sha256")
+    prefill: dict[str, Any] | None = _json(nullable=True)
     created_at: dt.datetime = _stamp()
 
 
@@ -87,6 +104,8 @@ class SubmissionRow(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     answered: int
     unanswered: int
+    status: str = Field(default="final", max_length=10)  # draft | final
+    completed_by: str | None = Field(default=None, max_length=200)
     imported_at: dt.datetime = _stamp()
 
 
@@ -138,6 +157,8 @@ class AuditRunRow(SQLModel, table=True):
     band_rating: str = Field(max_length=20)
     sha256: str = Field(max_length=64)
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
+    # The assessor's part (contract review), when one was answered.
+    review_submission_id: int | None = Field(default=None, foreign_key="submission.id")
     inputs: dict[str, Any] = _json()
     result: dict[str, Any] = _json()
     created_at: dt.datetime = _stamp()

@@ -31,7 +31,7 @@ def answered(dcli, db_workspace: Workspace, tmp_path: Path) -> tuple[Path, dict,
         c for c in controls if c.weight >= 3 and not c.evidence and c.applies_when is None
     )
     answers = {c.id: best_answer(c) for c in controls} | {failing.id: worst_answer(failing)}
-    fill(path, answers)
+    fill(path, answers, status="final")
     result = dcli("questionnaire", "import", path)
     assert result.exit_code == 0, result.output
     return path, answers, failing.id

@@ -101,8 +101,8 @@ def test_broken_content_exits_2_listing_every_file(cli, workspace: Workspace) ->
     assert "checklists/latin1.yaml:1: not UTF-8 text (byte 0xe9)" in out
     assert "checklists/huge.yaml: file is 3,000,013 bytes; the limit is 2,097,152" in out
     assert "checklists/invalid.yaml:" in out and "invalid YAML" in out
-    assert "checklists/types.yaml:1: checklist: 12 is not of type 'string'" in out
-    assert "checklists/types.yaml:2: version: 2026 is not of type 'string'" in out
+    assert "checklists/types.yaml:1: checklist: must be text, not 12" in out
+    assert "checklists/types.yaml:2: version: must be text, not 2026" in out
 
 
 def test_validate_given_path_against_workspace(cli, workspace: Workspace, tmp_path: Path) -> None:

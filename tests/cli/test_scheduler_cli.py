@@ -49,13 +49,13 @@ def test_scheduler_once_twice_does_nothing_new(dcli, db_workspace: Workspace, po
     first = dcli("scheduler", "--once", "--as-of", "2024-06-01")
     assert first.exit_code == 0, first.output
     assert "4 new action(s)" in first.output  # one questionnaire for each vendor that is due
-    issued = sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.yaml"))
-    assert len(issued) == 4
+    issued = sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.xlsx"))
+    assert len(issued) == 4  # workbooks, the default format
     mails = sorted((db_workspace.outbox_dir / "pending").glob("*.eml"))
     assert len(mails) == 4
     second = dcli("scheduler", "--once", "--as-of", "2024-06-01")
     assert second.exit_code == 0 and "0 new action(s)" in second.output
-    assert sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.yaml")) == issued
+    assert sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.xlsx")) == issued
     assert sorted((db_workspace.outbox_dir / "pending").glob("*.eml")) == mails
     # a month later the vendors are reminded, once
     later = dcli("scheduler", "--once", "--as-of", "2024-07-10")
@@ -110,14 +110,19 @@ def test_smtp_delivery_and_retry_when_the_server_is_down(
     assert not list((db_workspace.outbox_dir / "pending").glob("*.eml"))
     assert len(list((db_workspace.outbox_dir / "sent").glob("*.eml"))) == 4
     subjects = {m["Subject"] for m in collector.messages}
-    assert "Questionnaire Q-meridian-payroll-20240601: answers due 2024-07-01" in subjects
+    assert "Questionnaire Q-meridian-payroll-20240601: please answer by 2024-07-01" in subjects
     meridian = next(m for m in collector.messages if "meridian" in m["Subject"])
-    body = meridian.get_content()
-    assert (
-        "Meridian Payroll Services Pvt Ltd" in body
-        and "due on 2023-08-02" in body
-        and "by 2024-07-01" in body
-    )
+    body = meridian.get_body(preferencelist=("plain",)).get_content()
+    assert "Dear Meridian Payroll Services Pvt Ltd team" in body and "by 2024-07-01" in body
+    # what to do, how to return it, whom to ask, and who sends it
+    assert "What to do:" in body and "Instructions sheet" in body
+    assert "How to return it" in body and "hr-operations@insurer.example" in body
+    assert "Kind regards" in body
+    (attachment,) = list(meridian.iter_attachments())
+    assert attachment.get_filename() == "Q-meridian-payroll-20240601.xlsx"
+    assert attachment.get_content_type().endswith("spreadsheetml.sheet")
+    assert attachment.get_content()[:2] == b"PK"  # the workbook itself
+    assert meridian["Reply-To"] == "hr-operations@insurer.example"
     assert (
         meridian["To"] == "priya.raman@meridian-payroll.example, j.alvarez@meridian-payroll.example"
     )

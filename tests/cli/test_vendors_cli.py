@@ -69,7 +69,17 @@ def test_bad_rows_change_nothing_and_are_all_named(
     result = dcli("vendors", "import", write(tmp_path, HEADER + bad))
     assert result.exit_code == 2
     out = result.output
-    assert "vendors.csv:4: vendors[Bad Id].id: 'Bad Id' does not match" in out
+    assert (
+        "vendors.csv:4: vendors[Bad Id].id: 'Bad Id' must be lower-case letters and digits "
+        "joined by hyphens, such as acme-payroll" in out
+    )
+    # in words, not JSON Schema's
+    assert "countries[0]: must be a two-letter ISO country code such as PH, not 'india'" in out
+    assert "'2024-13-01' is not a date; dates are written 2026-06-15" in out
+    assert "'not-an-email' is not an e-mail address such as name@example.com" in out
+    assert out.count("'2024-13-01'") == 1  # said once, not once per rule
+    for jargon in ("does not match", "is not of type", "is not one of", "was unexpected"):
+        assert jargon not in out
     for field in (
         "services[0]",
         "delivery",

@@ -10,6 +10,7 @@ import pytest
 from audit.content.coverage import coverage
 from audit.content.library import load_content
 from audit.content.model import ContentSet
+from audit.model import Respondent
 
 CHECKLISTS = {"security", "data-handling", "regulatory", "continuity", "service-delivery"}
 
@@ -104,3 +105,63 @@ def test_every_evidence_kind_is_used_or_a_bridge(content: ContentSet) -> None:
     }
     unused = set(content.policy.evidence_kinds) - used - bridges
     assert unused == set()
+
+
+# What the signed contract, DPA or BAA says: the client establishes it from the executed copy,
+# never from the vendor's word (content review H6).
+CONTRACT_CONTENT = [
+    "REG-PRC-01",
+    "REG-PRC-02",
+    "REG-PRC-03",
+    "REG-PRC-04",
+    "REG-PRC-05",
+    "REG-SUB-01",
+    "REG-REC-02",
+    "REG-XFR-03",
+    "REG-FIN-01",
+    "REG-FIN-02",
+    "REG-FIN-03",
+    "REG-FIN-04",
+    "REG-FIN-05",
+    "REG-PCI-01",
+    "REG-PHI-01",
+    "REG-PHI-02",
+    "REG-PHI-03",
+    "REG-PHI-04",
+    "REG-AUD-01",
+    "REG-AUD-02",
+    "REG-AUD-03",
+    "REG-AUD-04",
+    "REG-EXT-01",
+    "REG-EXT-02",
+    "REG-EXT-03",
+    "SEC-IR-03",
+    "DAT-BRN-01",
+    "DAT-RET-03",
+    "DAT-SPC-02",
+    "BCM-EXT-02",
+    "SVC-SLA-01",
+    "SVC-COM-02",
+    "SVC-COM-03",
+]
+SIGNED_DOCUMENTS = {"contract", "dpa", "baa", "transfer_safeguards", "pci_responsibility_matrix"}
+
+
+def test_contract_content_is_answered_by_the_assessor_from_signed_documents(
+    content: ContentSet,
+) -> None:
+    assessor = {c.id for c in content.controls.values() if c.answered_by is Respondent.ASSESSOR}
+    assert assessor == set(CONTRACT_CONTENT)
+    for control_id in CONTRACT_CONTENT:
+        control = content.controls[control_id]
+        required = [set(e.kinds) for e in control.evidence if e.required]
+        proof = [kinds for kinds in required if kinds <= SIGNED_DOCUMENTS]
+        # every one needs a signed document, except the flow-down to subcontractors, which
+        # the vendor's register of subcontractors shows
+        assert proof or control_id == "REG-PHI-04", control_id
+        assert " you " not in f" {control.question} ", control_id  # not asked of the vendor
+
+
+def test_every_evidence_kind_says_what_it_must_show(content: ContentSet) -> None:
+    for kind in content.policy.evidence_kinds.values():
+        assert 40 <= len(kind.description) <= 300, kind.id

@@ -97,6 +97,17 @@ def test_good_extra_checklist_loads(root: Path) -> None:
             "checklists/extra.yaml:9: EXT-TST-01.evidence: unknown evidence kind 'pen_test'",
         ),
         (
+            "    severity: low\n    applies_when: {answer",
+            "    severity: low\n    answered_by: assessor\n    applies_when: {answer",
+            "EXT-TST-02.applies_when: follow-up on EXT-TST-01, which the vendor answers, while "
+            "EXT-TST-02 is answered by the assessor",
+        ),
+        (
+            "    severity: low\n",
+            "    severity: low\n    answered_by: client\n",
+            "'client' must be one of: vendor, assessor",
+        ),
+        (
             "fact: vendor.data,",
             "fact: vendor.datas,",
             "checklists/extra.yaml:9: EXT-TST-01.applies_when: unknown fact 'vendor.datas'",
@@ -125,7 +136,7 @@ def test_good_extra_checklist_loads(root: Path) -> None:
         (
             "severity: high",
             "severity: urgent",
-            "controls[EXT-TST-01].severity: 'urgent' is not one of",
+            "controls[EXT-TST-01].severity: 'urgent' must be one of: low, medium, high",
         ),
         (
             "section: tests\n    title: A good",

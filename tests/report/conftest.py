@@ -25,6 +25,31 @@ def invoke(workspace: Workspace, *args: object):  # noqa: ANN201
     return CliRunner().invoke(app, ["--workspace", str(workspace.root), *[str(a) for a in args]])
 
 
+def _review(workspace: Workspace, content: object, folder: Path, issued: str, as_of: str) -> None:
+    """The assessor's part, answered in full from an executed contract."""
+    path = folder / "r.yaml"
+    result = invoke(workspace, "review", VENDOR, "-o", path, "--issued", issued)
+    assert result.exit_code == 0, result.output
+    data = parse_yaml(path.read_bytes(), "r").data
+    controls = [content.controls[i] for i in data["answers"]]  # type: ignore[attr-defined]
+    answers = {c.id: best_answer(c, dt.date.fromisoformat(as_of)) for c in controls}
+    (folder / "msa.txt").write_text("executed master services agreement (sample)\n")
+    kinds = sorted({r.kinds[0] for c in controls for r in c.evidence if r.required})
+    evidence = [{"file": "msa.txt", "kind": "contract", "issued": "2021-09-01"}]
+    for kind in kinds:
+        if kind != "contract":
+            (folder / f"r-{kind}.txt").write_text(f"signed {kind}\n")
+            evidence.append(
+                {"file": f"r-{kind}.txt", "kind": kind, "issued": issued, "expires": "2028-01-01"}
+            )
+    text = path.read_text()
+    text = text.replace("    confirmed: false\n", "    confirmed: true\n")
+    path.write_text(text)
+    fill(path, answers, evidence=evidence, status="final")
+    result = invoke(workspace, "review", VENDOR, "--import", path)
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def assessed(workspace: Workspace, tmp_path: Path) -> Workspace:
     """archiva-documents answered (two controls failing), with evidence, assessed twice."""
@@ -60,7 +85,7 @@ def assessed(workspace: Workspace, tmp_path: Path) -> Workspace:
                     "period_end": issued,
                 }
             )
-        fill(path, answers, evidence=evidence)
+        fill(path, answers, evidence=evidence, status="final")
         text = path.read_text().replace(
             "    comment:\n",
             "    comment: Reviewed with the vendor's DPO; see attached records.\n",
@@ -69,6 +94,7 @@ def assessed(workspace: Workspace, tmp_path: Path) -> Workspace:
         path.write_text(text)
         result = invoke(workspace, "questionnaire", "import", path)
         assert result.exit_code == 0, result.output
+        _review(workspace, content, folder, issued, as_of)
         assessed_run = invoke(workspace, "assess", VENDOR, "--as-of", as_of, "-f", "json")
         assert assessed_run.exit_code == 0, assessed_run.output
     return workspace
