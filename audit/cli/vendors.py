@@ -139,9 +139,11 @@ def show(
         "questionnaires": [
             {
                 "id": q.id,
+                "part": q.part,
                 "issued": q.issued.isoformat(),
                 "due": q.due.isoformat(),
                 "submissions": [s.version for s in subs],
+                "statuses": [s.status for s in subs],
             }
             for q, subs in detail.questionnaires
         ],
@@ -183,8 +185,14 @@ def show(
     ]
     render(rows, ["checklist", "controls", "why"], Format.TABLE, title="Scope", console=out)
     for item in data["questionnaires"]:
-        versions = ", ".join(f"v{v}" for v in item["submissions"]) or "no submission yet"
-        out.print(f"questionnaire {item['id']} due {item['due']}: {versions}", markup=False)
+        versions = (
+            ", ".join(
+                f"v{v} {s}" for v, s in zip(item["submissions"], item["statuses"], strict=True)
+            )
+            or "no submission yet"
+        )
+        what = "assessor's review" if item["part"] == "assessor" else "questionnaire"
+        out.print(f"{what} {item['id']} due {item['due']}: {versions}", markup=False)
     out.print(
         f"{len(detail.evidence)} evidence file(s); revisions: {len(detail.revisions)}", markup=False
     )

@@ -51,20 +51,20 @@ EXTRA_EVIDENCE_ROWS = 25
 COLUMNS = {
     "ID": 12,
     "Question": 62,
-    "Guidance": 46,
-    "How to answer": 22,
+    "Guidance": 40,
+    "How to answer": 30,
     "Answer": 30,
     "Comment": 38,
     "Evidence files": 28,
     "Evidence requested": 38,
     "Last cycle's answer": 24,
-    "Confirm pre-filled answer": 14,
+    "Confirm pre-filled answer": 16,
 }
 CONFIRM = "Confirm pre-filled answer"
 EVIDENCE_COLUMNS = {
     "Document kind": 34,
     "What it must show": 60,
-    "Asked for by": 26,
+    "Asked for by": 34,
     "Dates to give": 24,
     "File name": 34,
     "Issue date": 14,
@@ -86,6 +86,7 @@ WHITE_BOLD = Font(bold=True, color="FFFFFF")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
+LEFT_WRAP = Alignment(wrap_text=True, vertical="top", horizontal="left")
 THIN = Border(bottom=Side(style="thin", color="BBBBBB"))
 OPEN = Protection(locked=False)
 DATE_FORMAT = "yyyy-mm-dd"
@@ -133,6 +134,7 @@ def _header(sheet: Worksheet, row: int, columns: dict[str, int]) -> None:
         cell = sheet.cell(row, index, name)
         cell.font, cell.fill, cell.alignment = WHITE_BOLD, HEADER_FILL, WRAP
         sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.row_dimensions[row].height = 30
     sheet.freeze_panes = sheet.cell(row + 1, 3).coordinate
 
 
@@ -172,7 +174,7 @@ class _Writer:
         column = self.column("Answer")
         cell = sheet.cell(row, column)
         ref = cell.coordinate
-        cell.protection, cell.fill, cell.alignment = OPEN, INPUT_FILL, WRAP
+        cell.protection, cell.fill, cell.alignment = OPEN, INPUT_FILL, LEFT_WRAP
         spec = question.answer
         how = expects(question)
         title = question.id
@@ -326,13 +328,15 @@ class _Writer:
             "below, choosing the kind from the list.",
         )
         _header(sheet, 3, EVIDENCE_COLUMNS)
-        asked_by: dict[str, list[str]] = {}
+        sheet.print_title_rows = "3:3"
+        asked_by: dict[str, tuple[list[str], list[str], list[int]]] = {}
         for question in self.q.questions:
             for ask in question.evidence:
                 for kind_id in ask.kinds:
-                    age = f" (at most {ask.max_age_days} days old)" if ask.max_age_days else ""
-                    mark = "" if ask.required else " optional"
-                    asked_by.setdefault(kind_id, []).append(f"{question.id}{mark}{age}")
+                    required, optional, ages = asked_by.setdefault(kind_id, ([], [], []))
+                    (required if ask.required else optional).append(question.id)
+                    if ask.max_age_days:
+                        ages.append(ask.max_age_days)
         labels = self.list_range([k.label for k in self.q.kinds])
         row = 3
         for kind in self.q.kinds:
@@ -340,7 +344,7 @@ class _Writer:
             values = {
                 "Document kind": kind.label,
                 "What it must show": kind.description,
-                "Asked for by": "\n".join(asked_by.get(kind.id, ["extends another document"])),
+                "Asked for by": _asked_by(asked_by.get(kind.id)),
                 "Dates to give": dates_words(kind.dates),
             }
             self._evidence_row(sheet, row, values, kind.dates, open_kind=False)
@@ -512,6 +516,21 @@ class _Writer:
         return buffer.getvalue()
 
 
+def _asked_by(asks: tuple[list[str], list[str], list[int]] | None) -> str:
+    """Which questions ask for a kind of document, and the strictest age any of them allows."""
+    if asks is None:
+        return "Extends another document (for example a bridge letter for a SOC report)"
+    required, optional, ages = asks
+    lines = []
+    if required:
+        lines.append("Required for " + ", ".join(required))
+    if optional:
+        lines.append("Optional for " + ", ".join(optional))
+    if ages:
+        lines.append(f"At most {min(ages)} days old")
+    return ".\n".join(lines) + "."
+
+
 def _how_to_answer(question: Question) -> str:
     """What to enter; for options, the options themselves, so a printed copy shows them."""
     if question.answer.type in (AnswerType.CHOICE, AnswerType.YES_NO, AnswerType.MULTI_CHOICE):
@@ -556,9 +575,13 @@ def _how_to(q: Questionnaire) -> list[str]:
         "3. On the Evidence sheet, name each document you send and give the dates it asks for.",
         "   Under a question's Evidence files, name the documents that support that answer.",
         "4. Lilac questions are follow-ups: answer them only when their condition holds.",
-        "5. Pre-filled answers come from last cycle: confirm each with Yes, or change it.",
-        "6. Keep the status Draft while you work. Choose Final when every question is answered.",
-        f"7. Return this workbook and the documents by e-mail to {who}.",
+        *(
+            ["   Pre-filled answers come from last cycle: confirm each with Yes, or change it."]
+            if q.prefilled
+            else []
+        ),
+        "5. Keep the status Draft while you work. Choose Final when every question is answered.",
+        f"6. Return this workbook and the documents by e-mail to {who}.",
         "   Before you send it you can check it: audit questionnaire check FILE.xlsx",
         f"Questions about this questionnaire: {who}.",
     ]

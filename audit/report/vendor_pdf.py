@@ -145,8 +145,8 @@ def _controls(r: VendorReport) -> list[Flowable]:
     story.append(
         text(
             "Every control in scope, with its answer and comment and who gave them (the vendor, "
-            "or our assessor from the executed contract), the evidence that supports it, and how "
-            "its score was reached.",
+            "or our assessor from the executed contract; section 6 names both), the evidence "
+            "that supports it, and how its score was reached.",
             "muted",
         )
     )
@@ -172,7 +172,7 @@ def _controls(r: VendorReport) -> list[Flowable]:
         question = [
             text(f"{c.id}{knockout} · {c.title}", "cell_bold"),
             text(c.question),
-            text(f"Answer by {c.answered_by}: {c.answer}", "cell_bold"),
+            text(f"Answer ({c.answered_by}): {c.answer}", "cell_bold"),
         ]
         if c.comment:
             question.append(text(f"Comment: {c.comment}", "cell_italic"))

@@ -152,14 +152,8 @@ def _answer_text(value: Any, control: Control | None = None) -> str:
     return str(value)
 
 
-def _respondents(inputs: Mapping[str, Any]) -> dict[str, str]:
-    """Who answered each part, as the report names them."""
-    names = {"vendor": "the vendor", "assessor": "the assessor, from the executed contract"}
-    for part, key in (("vendor", "submission"), ("assessor", "review")):
-        who = (inputs.get(key) or {}).get("completed_by")
-        if who:
-            names[part] = f"{names[part]} ({who})"
-    return names
+# Who gave an answer, as each control line says it; the method names the people.
+RESPONDENTS = {"vendor": "vendor", "assessor": "assessor, from the executed contract"}
 
 
 def _severity_rank(value: str) -> int:
@@ -207,7 +201,6 @@ def build_vendor_report(
     )
     result = run.result
     evidence_by_id = {e.id: e for e in evidence}
-    respondents = _respondents(run.inputs)
     controls = []
     for c in result.get("controls", ()):
         control = content.controls.get(c["id"])
@@ -221,7 +214,7 @@ def build_vendor_report(
                 title=control.title if control else c["id"],
                 question=" ".join(control.question.split()) if control else "",
                 answer=_answer_text(c.get("answer"), control),
-                answered_by=respondents[c.get("answered_by", "vendor")],
+                answered_by=RESPONDENTS.get(c.get("answered_by", "vendor"), "vendor"),
                 comment=(c.get("comment") or ""),
                 evidence=proof,
                 status=STATUS_LABELS.get(c["status"], c["status"]),
