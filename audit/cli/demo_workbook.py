@@ -15,7 +15,7 @@ import yaml
 from openpyxl import load_workbook
 
 from audit.questionnaire.document import Questionnaire
-from audit.questionnaire.workbook import COMPLETED_LABEL, DATE_COLUMNS, STATUS_LABEL
+from audit.questionnaire.sheetstyle import COMPLETED_LABEL, DATE_COLUMNS, STATUS_LABEL
 
 
 def _header(sheet: Any) -> tuple[int, dict[str, int]] | None:

@@ -56,6 +56,11 @@ class Where:
         return Problem(self.source, message, line=self.line, path=self.path)
 
 
+def about(where: Where, control_id: str, message: str) -> Problem:
+    """A problem with one question; named by its id unless the location already names it."""
+    return where.problem(message if control_id in where.path else f"{control_id}: {message}")
+
+
 @dataclass(frozen=True, slots=True)
 class Written:
     """A value as its author wrote it (None when left empty), and where."""

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.errors import ContentError, Problem
 from audit.questionnaire.filled import DATE_FIELDS, DeclaredFile, Entry, Filled, Where, Written
-from audit.questionnaire.workbook import (
+from audit.questionnaire.sheetstyle import (
     COMPLETED_LABEL,
     CONFIRM,
     DATE_COLUMNS,

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from audit.model import Respondent, SubmissionStatus
-from audit.questionnaire.document import Question, Questionnaire, question_spec
+from audit.questionnaire.document import FORMAT, Question, Questionnaire, question_spec
 from audit.questionnaire.words import evidence_words, expects, follow_up_words
 
 # What the party answering writes; everything else in the file is for reading.
@@ -67,7 +67,7 @@ def questionnaire_data(
     """The questionnaire as plain data: what the JSON file holds and the YAML file says."""
     q = questionnaire
     data: dict[str, Any] = {
-        "format": 2,
+        "format": FORMAT,
         "questionnaire": q.id,
         "part": q.part.value,
         "vendor": q.vendor_id,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from audit.content.conditions import AllOf, Condition, Leaf, Not
-from audit.model import AnswerType
+from audit.model import AnswerType, Respondent
 from audit.questionnaire.document import EvidenceAsk, Question, Questionnaire
 
 DATE_WORDS = {
@@ -120,3 +120,77 @@ def previous_words(question: Question) -> str | None:
         return label
     unit = question.answer.unit
     return f"{value} {unit}" if unit else str(value)
+
+
+# The workbook's words: what its instructions and columns tell the person filling it.
+
+
+def asked_by(asks: tuple[list[str], list[str], list[int]] | None) -> str:
+    """Which questions ask for a kind of document, and the strictest age any of them allows."""
+    if asks is None:
+        return "Extends another document (for example a bridge letter for a SOC report)"
+    required, optional, ages = asks
+    lines = []
+    if required:
+        lines.append("Required for " + ", ".join(required))
+    if optional:
+        lines.append("Optional for " + ", ".join(optional))
+    if ages:
+        lines.append(f"At most {min(ages)} days old")
+    return ".\n".join(lines) + "."
+
+
+def how_to_answer(question: Question) -> str:
+    """What to enter; for options, the options themselves, so a printed copy shows them."""
+    if question.answer.type in (AnswerType.CHOICE, AnswerType.YES_NO, AnswerType.MULTI_CHOICE):
+        several = question.answer.type is AnswerType.MULTI_CHOICE
+        head = "Choose one or more (separate with ;):" if several else "Choose one:"
+        return head + "".join(f"\n- {o.label}" for o in question.choices)
+    how = expects(question)
+    return how[:1].upper() + how[1:]
+
+
+def cell_value(question: Question, value: Any) -> Any:
+    """A stored answer as the workbook shows it: options by their words."""
+    label = question.label_of(value)
+    if label is not None:
+        return label
+    return value
+
+
+def workbook_sheet_note(q: Questionnaire) -> str:
+    return (
+        "Fill the yellow cells: Answer, Comment and Evidence files. Grey rows name the section; "
+        "lilac questions are follow-ups, to answer only when their condition holds."
+    )
+
+
+def workbook_how_to(q: Questionnaire) -> list[str]:
+    who = q.requester.contact
+    if q.part is Respondent.ASSESSOR:
+        return [
+            "1. Answer each question from the executed contract, DPA or BAA, not from the "
+            "vendor's word.",
+            "2. On the Evidence sheet, name the signed documents you relied on and their dates.",
+            "3. Under Evidence files, name the document that supports each answer.",
+            "4. Put your name under Completed by, set the status to Final, and import the file:",
+            "   audit review VENDOR --import FILE",
+        ]
+    return [
+        "1. On each question sheet, choose or type your answer in the yellow Answer cell.",
+        "   Choices: pick from the drop-down list. Numbers and percentages: digits only.",
+        f"   Dates: written like {DATE_EXAMPLE}.",
+        "2. Add a Comment where the answer needs explaining (for example an exception).",
+        "3. On the Evidence sheet, name each document you send and give the dates it asks for.",
+        "   Under a question's Evidence files, name the documents that support that answer.",
+        "4. Lilac questions are follow-ups: answer them only when their condition holds.",
+        *(
+            ["   Pre-filled answers come from last cycle: confirm each with Yes, or change it."]
+            if q.prefilled
+            else []
+        ),
+        "5. Keep the status Draft while you work. Choose Final when every question is answered.",
+        f"6. Return this workbook and the documents by e-mail to {who}.",
+        "   Before you send it you can check it: audit questionnaire check FILE.xlsx",
+        f"Questions about this questionnaire: {who}.",
+    ]

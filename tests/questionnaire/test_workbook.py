@@ -169,6 +169,69 @@ def test_a_workbook_resaved_by_libreoffice_imports(cli, tmp_path: Path) -> None:
     assert stored(cli, f"Q-{VENDOR}-20261102")["SEC-IAM-01"] == ("full", COMMENT, 1)
 
 
+def _uno_python() -> str:
+    """The interpreter with LibreOffice's UNO bridge (Debian: /usr/bin/python3, python3-uno)."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3") or ""):
+        if (
+            candidate
+            and subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, check=False
+            ).returncode
+            == 0
+        ):
+            return candidate
+    pytest.fail("LibreOffice's Python bridge is needed (Debian package python3-uno)")
+
+
+def test_filled_in_libreoffice_then_checked_imported_and_assessed(cli, tmp_path: Path) -> None:
+    """The issue's path from a fresh clone: issue a workbook, fill it in LibreOffice Calc,
+    check it, import it, assess."""
+    assert cli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    vendor = "brightside-marketing"
+    path = tmp_path / "out" / "q.xlsx"
+    path.parent.mkdir()
+    result = cli("questionnaire", "issue", vendor, "-o", path, "--issued", "2026-11-02")
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    typed: dict[str, object] = {}
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible" or sheet["A3"].value != "ID":
+            continue
+        for row in sheet.iter_rows(min_row=4):
+            how = str(row[3].value or "")
+            if row[0].value and how.startswith("Choose one:"):
+                typed[row[0].value] = how.split("\n- ")[1]  # the first option, by its words
+            elif row[0].value and "percentage" in how:
+                typed[row[0].value] = 96.5
+            elif row[0].value and "number" in how:
+                typed[row[0].value] = 4
+            elif row[0].value and "date" in how:
+                typed[row[0].value] = "2026-09-30"
+    wanted = tmp_path / "answers.json"
+    wanted.write_text(json.dumps({"answers": typed, "status": "Final"}))
+    filled = tmp_path / "lo" / "q.xlsx"
+    filled.parent.mkdir()
+    helper = Path(__file__).with_name("lo_fill.py")
+    run = subprocess.run(
+        [_uno_python(), str(helper), str(path), str(filled), str(wanted), str(tmp_path / "prof")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"written {len(typed)}" in run.stdout
+    checked = cli("questionnaire", "check", filled)
+    assert checked.exit_code == 0, checked.output
+    assert f"(final): {len(typed)} of 24 questions answered" in checked.output
+    imported = cli("questionnaire", "import", filled, "--allow-unanswered")
+    assert imported.exit_code == 0, imported.output
+    assert f"as final submission version 1: {len(typed)} answered" in imported.output
+    assessed = cli("assess", vendor, "--as-of", "2026-12-14")
+    assert assessed.exit_code == 0, assessed.output
+    assert "run #1" in assessed.output
+
+
 def test_rows_and_sheets_may_move(cli, tmp_path: Path) -> None:
     """Reading never depends on row or sheet order: ids and headers decide."""
     assert cli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0

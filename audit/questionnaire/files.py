@@ -1,0 +1,192 @@
+"""The files sent with a questionnaire: names that are plain file names beside it (never paths),
+each declared once with a kind the questionnaire asks for and the dates that kind needs, and
+each present, regular and within the size limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from audit.content.answers import parse_date
+from audit.errors import InputError, Problem
+from audit.evidence.store import check_file
+from audit.questionnaire.document import Questionnaire
+from audit.questionnaire.filled import DATE_FIELDS, DeclaredFile, Filled, Where, Written, about
+from audit.questionnaire.values import blank, words_key
+from audit.questionnaire.words import DATE_EXAMPLE, DATE_WORDS
+
+NAME_LIMIT = 255
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredEvidence:
+    file: str
+    kind: str
+    path: Path
+    issued: dt.date | None
+    expires: dt.date | None
+    period_end: dt.date | None
+    controls: tuple[str, ...]
+
+
+def name_problem(name: str) -> str | None:
+    """Evidence names are plain file names sent with the questionnaire, never paths."""
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
+        return "is a full path; give only the file's name and send the file with the questionnaire"
+    if ".." in PurePosixPath(name).parts or ".." in PureWindowsPath(name).parts:
+        return "points outside the folder ('..'); send the file with the questionnaire"
+    if "/" in name or "\\" in name or name in (".", ""):
+        return "is a path; give only the file's name and put the file next to the questionnaire"
+    if any(ord(ch) < 32 for ch in name) or len(name) > NAME_LIMIT:
+        return f"is not a usable file name (control characters, or over {NAME_LIMIT} characters)"
+    return None
+
+
+def cited_names(control_id: str, written: Written, problems: list[Problem]) -> tuple[str, ...]:
+    value = written.value
+    if blank(value):
+        return ()
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+        problems.append(
+            about(written.where, control_id, "list the evidence files by name, e.g. [policy.pdf]")
+        )
+        return ()
+    names = tuple(dict.fromkeys(n.strip() for n in value if n.strip()))
+    for name in names:
+        message = name_problem(name)
+        if message:
+            problems.append(about(written.where, control_id, f"evidence '{name}' {message}"))
+    return names
+
+
+def _date(written: Written | None) -> tuple[dt.date | None, bool]:
+    """The date written, and whether what was written was a date at all."""
+    if written is None or blank(written.value):
+        return None, True
+    value = written.value
+    if isinstance(value, dt.datetime):
+        return value.date(), True
+    if isinstance(value, dt.date):
+        return value, True
+    day = parse_date(value.strip() if isinstance(value, str) else value)
+    return day, day is not None
+
+
+def declared_files(
+    filled: Filled,
+    questionnaire: Questionnaire,
+    directory: Path,
+    cited: Mapping[str, tuple[str, ...]],
+    max_bytes: int,
+    problems: list[Problem],
+) -> tuple[DeclaredEvidence, ...]:
+    declared: dict[str, DeclaredEvidence] = {}
+    kinds = {k.id: k for k in questionnaire.kinds}
+    kind_by_words = {words_key(k.label): k.id for k in questionnaire.kinds} | {k: k for k in kinds}
+    listed = {f.file.value for f in filled.files if isinstance(f.file.value, str)}
+    for item in filled.files:
+        if (
+            blank(item.file.value)
+            and blank(item.kind.value)
+            and not any(not blank(d.value) for d in item.dates.values())
+        ):
+            continue  # an empty row of the workbook's evidence sheet
+        entry = _declared_file(item, kind_by_words, kinds, directory, max_bytes, cited, problems)
+        if entry is None:
+            continue
+        if entry.file in declared:
+            problems.append(item.file.where.problem(f"'{entry.file}' is listed twice"))
+            continue
+        declared[entry.file] = entry
+    for control_id, names in cited.items():
+        for name in names:
+            if name not in listed and name_problem(name) is None:
+                where = filled.entries[control_id].evidence.where
+                problems.append(
+                    about(
+                        where,
+                        control_id,
+                        f"evidence '{name}' is not in the list of files sent; add it there "
+                        "with its kind and dates",
+                    )
+                )
+    return tuple(declared.values())
+
+
+def _declared_file(
+    item: DeclaredFile,
+    kind_by_words: Mapping[str, str],
+    kinds: Mapping[str, Any],
+    directory: Path,
+    max_bytes: int,
+    cited: Mapping[str, tuple[str, ...]],
+    problems: list[Problem],
+) -> DeclaredEvidence | None:
+    name = item.file.value
+    if blank(name) or not isinstance(name, str):
+        problems.append(item.file.where.problem("give the file's name"))
+        return None
+    name = name.strip()
+    citing = sorted(cid for cid, names in cited.items() if name in names)
+    suffix = f" (cited by {', '.join(citing)})" if citing else ""
+
+    def problem(where: Where, message: str) -> None:
+        problems.append(where.problem(message + suffix))
+
+    message = name_problem(name)
+    if message:
+        problem(item.file.where, f"'{name}' {message}")
+        return None
+    raw_kind = item.kind.value
+    kind_id = kind_by_words.get(words_key(raw_kind)) if isinstance(raw_kind, str) else None
+    if kind_id is None:
+        problem(
+            item.kind.where,
+            f"'{name}': '{raw_kind or ''}' is not a kind of document this questionnaire asks "
+            "for; choose one of the kinds it lists",
+        )
+        return None
+    kind = kinds[kind_id]
+    dates: dict[str, dt.date | None] = {}
+    bad = False
+    for key in DATE_FIELDS:
+        day, ok = _date(item.dates.get(key))
+        dates[key] = day
+        if not ok:
+            written = item.dates[key]
+            problem(
+                written.where,
+                f"'{name}': {DATE_WORDS[key]} '{written.value}' is not a date; dates are "
+                f"written {DATE_EXAMPLE}",
+            )
+            bad = True
+    for key in kind.dates:
+        if dates[key] is None and not bad:
+            where = item.dates[key].where if key in item.dates else item.where
+            problem(where, f"'{name}' ({kind.label}) needs its {DATE_WORDS[key]}")
+    path = directory / name
+    if path.is_symlink():
+        problem(item.file.where, f"'{name}' is a shortcut (symbolic link); send the file itself")
+        return None
+    if not path.exists():
+        problem(item.file.where, f"'{name}' was not found next to the questionnaire")
+        return None
+    try:
+        check_file(path, max_bytes)
+    except InputError as exc:
+        problem(item.file.where, f"'{name}': {exc.message.split(': ', 1)[-1]}")
+        return None
+    return DeclaredEvidence(
+        name,
+        kind_id,
+        path,
+        dates["issued"],
+        dates["expires"],
+        dates["period_end"],
+        tuple(citing),
+    )
