@@ -24,7 +24,7 @@ from audit.questionnaire.document import (
 )
 from audit.questionnaire.filled import Filled
 from audit.questionnaire.reader import ParsedSubmission, inspect_submission, read_submission
-from audit.scoping import Scope, scope_vendor
+from audit.scoping import ChecklistScope, Scope, scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.questionnaires import requester
@@ -110,7 +110,7 @@ def stored_questionnaire(
     asked = set(row.controls)
     kept = Scope(
         tuple(
-            type(part)(
+            ChecklistScope(
                 part.checklist, part.reason, tuple(c for c in part.controls if c.id in asked)
             )
             for part in scope.checklists

@@ -187,3 +187,22 @@ def test_issue_send_emails_the_workbook_to_the_contacts(
     nobody = dcli("questionnaire", "issue", "lonely-co", "-o", lonely, "--send")
     assert nobody.exit_code == 2 and "no contacts to send the questionnaire to" in nobody.output
     assert not lonely.exists()
+
+
+def test_a_questionnaire_issued_before_specs_were_stored_still_imports(
+    dcli, db_workspace: Workspace, portfolio, tmp_path: Path
+) -> None:
+    """Rows issued by an earlier version have no stored spec: the questions are rebuilt from
+    the current checklists for the controls that were asked."""
+    import sqlalchemy as sa
+
+    path = tmp_path / "q.yaml"
+    issue(dcli, path, "--issued", "2026-11-02")
+    engine = sa.create_engine(db_workspace.database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE questionnaire SET spec_sha256 = NULL"))
+    engine.dispose()
+    answer_all(db_workspace, path, "final")
+    result = dcli("questionnaire", "import", path)
+    assert result.exit_code == 0, result.output
+    assert "as final submission version 1: 24 answered" in result.output

@@ -341,3 +341,21 @@ def test_not_a_workbook_and_a_zip_bomb_are_refused(cli, tmp_path: Path) -> None:
     result = cli("questionnaire", "check", bomb)
     assert result.exit_code == 2 and "unpacks to 125,829,120 bytes" in result.output
     assert os.path.getsize(bomb) < 1024 * 1024
+
+
+def test_an_entity_bomb_in_a_sheet_is_refused(cli, tmp_path: Path) -> None:
+    assert cli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    path = issue(cli, tmp_path / "out" / "q.xlsx", "2026-11-02")
+    bomb = tmp_path / "bomb.xlsx"
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>' + data.decode()
+                data = text.replace("<t>", "<t>&lol9;", 1).encode()
+            target.writestr(item, data)
+    result = cli("questionnaire", "check", bomb)
+    assert result.exit_code == 2 and "the workbook cannot be read" in result.output
