@@ -194,7 +194,11 @@ def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]
     size = path.stat().st_size
     if size > max_bytes:
         raise ContentError([Problem(source, f"file is {size:,} bytes; the limit is {max_bytes:,}")])
-    document = parser(path.read_bytes(), source)
+    raw = path.read_bytes()
+    if parser is parse_yaml:
+        document = parse_yaml(raw, source, max_bytes=max_bytes)
+    else:
+        document = parser(raw, source)
     if isinstance(document.data, list):  # a bare list of vendors is accepted too
         document = Document(
             source,

@@ -112,6 +112,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest checklist, policy, vendor or questionnaire file accepted",
     ),
     Setting(
+        "max_register_bytes",
+        None,
+        "limits.register_bytes",
+        64 * 1024 * 1024,
+        _positive_int,
+        "Largest vendor register file accepted (CSV, YAML or JSON)",
+    ),
+    Setting(
         "max_evidence_bytes",
         None,
         "limits.evidence_bytes",

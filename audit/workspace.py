@@ -27,6 +27,7 @@ format = "xlsx"                            # what the scheduler issues: xlsx, ya
 
 [limits]
 content_bytes = 2097152
+register_bytes = 67108864
 evidence_bytes = 209715200
 """
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 
-from audit.report.styles import ACCENT, BODY, MUTED, RULE, SEVERITY_COLOURS
+from audit.report.styles import ACCENT, BODY, INK, MUTED, RULE, SEVERITY_COLOURS, TIER_COLOURS
 
 
 def _empty(width: float, height: float, message: str) -> Drawing:
@@ -154,3 +154,40 @@ def portfolio_scores(
         return _empty(width, 60, "no vendor assessed yet")
     height = height or max(80, 16 * len(rows) + 40)
     return _score_bars(rows, "Latest score per vendor", width, height, labels=130, right=20)
+
+
+def score_distribution(
+    bands: Sequence[tuple[str, Sequence[int]]],
+    tiers: Sequence[str],
+    width: float = 480,
+    height: float = 170,
+) -> Drawing:
+    """How many vendors score in each band, stacked by inherent tier: readable at any size."""
+    drawing = Drawing(width, height)
+    _title(drawing, "Vendors by latest score, stacked by inherent tier", height)
+    if not any(sum(counts) for _, counts in bands):
+        return _empty(width, height, "no vendor assessed yet")
+    chart = VerticalBarChart()
+    chart.x, chart.y = 36, 30
+    chart.width, chart.height = width - 130, height - 52
+    chart.data = [[counts[i] for _, counts in bands] for i in range(len(tiers))]
+    chart.categoryAxis.categoryNames = [label for label, _ in bands]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.labels.fontName = BODY
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = True
+    chart.valueAxis.labels.fontName = BODY
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = RULE
+    palette = TIER_COLOURS
+    for index, tier in enumerate(tiers):
+        chart.bars[index].fillColor = palette.get(tier, colors.grey)
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    for index, tier in enumerate(tiers):
+        y = height - 40 - 14 * index
+        drawing.add(Rect(width - 84, y, 8, 8, fillColor=palette.get(tier), strokeColor=None))
+        drawing.add(String(width - 72, y + 1, tier, fontName=BODY, fontSize=7, fillColor=INK))
+    return drawing

@@ -1,5 +1,9 @@
 """The portfolio report's view model (pure): every vendor's tier against its latest rating,
-trends, overdue assessments, open findings by severity and age, concentration."""
+trends, overdue assessments, open findings by severity and age, concentration.
+
+It holds every vendor (the appendix lists them all) and, for the first pages, what a committee
+reads first whatever the portfolio's size: the vendors that need attention, the distribution of
+scores, and the largest concentrations."""
 
 from __future__ import annotations
 
@@ -14,7 +18,16 @@ from audit.report.view import (
     SEVERITY_ORDER,
     TIER_ORDER,
     FindingFacts,
-    RunFacts,
+)
+
+RunScore = tuple[dt.date, float, str]  # as_of, score, rating: all a portfolio needs of a run
+SCORE_BANDS = (
+    (90, "90-100"),
+    (80, "80-89"),
+    (70, "70-79"),
+    (60, "60-69"),
+    (50, "50-59"),
+    (0, "below 50"),
 )
 
 
@@ -46,6 +59,8 @@ class PortfolioReport:
     age_buckets: tuple[str, ...]
     concentration: tuple[tuple[str, tuple[tuple[str, int, float], ...]], ...]
     totals: tuple[tuple[str, str], ...] = field(default=())
+    attention: tuple[PortfolioVendor, ...] = ()  # rated high or critical: worst first
+    score_bands: tuple[tuple[str, tuple[int, ...]], ...] = ()  # band -> vendors per tier
 
 
 AGE_BUCKETS = ((30, "0-30 days"), (90, "31-90 days"), (180, "91-180 days"), (None, "over 180 days"))
@@ -58,10 +73,21 @@ def _bucket(age: int) -> int:
     return len(AGE_BUCKETS) - 1
 
 
+def _score_bands(rows: Sequence[PortfolioVendor]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    counts = {label: [0] * len(TIER_ORDER) for _, label in SCORE_BANDS}
+    tiers = [t.value for t in TIER_ORDER]
+    for r in rows:
+        if r.score is None:
+            continue
+        label = next(label for floor, label in SCORE_BANDS if r.score >= floor)
+        counts[label][tiers.index(r.tier)] += 1
+    return tuple((label, tuple(counts[label])) for _, label in SCORE_BANDS)
+
+
 def build_portfolio_report(
     vendors: Sequence[Any],
     tiers: Mapping[str, str],
-    runs: Mapping[str, Sequence[RunFacts]],
+    runs: Mapping[str, Sequence[RunScore]],
     next_due: Mapping[str, dt.date],
     findings: Sequence[tuple[str, FindingFacts]],
     rendered_at: dt.datetime,
@@ -69,9 +95,8 @@ def build_portfolio_report(
     """The risk committee's view of every vendor: tiers against ratings, trends, what is late."""
     today = rendered_at.date()
     rows = []
-    for v in sorted(
-        vendors, key=lambda v: ([t.value for t in TIER_ORDER].index(tiers[v.id]), v.id)
-    ):
+    tier_rank = {t.value: i for i, t in enumerate(TIER_ORDER)}
+    for v in sorted(vendors, key=lambda v: (tier_rank[tiers[v.id]], v.id)):
         history = runs.get(v.id, ())
         last = history[-1] if history else None
         due = next_due[v.id]
@@ -80,12 +105,12 @@ def build_portfolio_report(
                 id=v.id,
                 name=v.name,
                 tier=tiers[v.id],
-                rating=last.rating if last else "not assessed",
-                score=last.score if last else None,
-                last_assessed=last.as_of.isoformat() if last else "never",
+                rating=last[2] if last else "not assessed",
+                score=last[1] if last else None,
+                last_assessed=last[0].isoformat() if last else "never",
                 next_due=due.isoformat(),
                 overdue=due < today,
-                trend=tuple(r.score for r in history),
+                trend=tuple(r[1] for r in history),
                 delivery=v.delivery.value,
                 countries=tuple(v.countries),
                 services=tuple(s.value for s in v.services),
@@ -125,6 +150,11 @@ def build_portfolio_report(
         )
 
     active = [f for _, f in findings if f.status in ACTIVE_FINDINGS]
+    rating_rank = {r.value: i for i, r in enumerate(RATING_ORDER)}
+    attention = sorted(
+        (r for r in rows if r.rating in ("high", "critical")),
+        key=lambda r: (-rating_rank[r.rating], tier_rank[r.tier], r.score or 0.0, r.id),
+    )
     scored = [r.score for r in rows if r.score is not None]
     totals = (
         ("Vendors", str(len(rows))),
@@ -151,4 +181,6 @@ def build_portfolio_report(
             ("Service", concentration("service")),
         ),
         totals=totals,
+        attention=tuple(attention),
+        score_bands=_score_bands(rows),
     )

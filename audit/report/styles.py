@@ -31,6 +31,13 @@ RATING_COLOURS = {
     "critical": colors.HexColor("#9b2c2c"),
     "not assessed": colors.HexColor("#7b8794"),
 }
+# Inherent tiers, from the most to the least inherent risk: shades of one hue.
+TIER_COLOURS = {
+    "critical": colors.HexColor("#102a43"),
+    "high": colors.HexColor("#334e68"),
+    "medium": colors.HexColor("#627d98"),
+    "low": colors.HexColor("#9fb3c8"),
+}
 SEVERITY_COLOURS = {
     "critical": colors.HexColor("#9b2c2c"),
     "high": colors.HexColor("#c05621"),

@@ -18,18 +18,25 @@ from pyhanko.sign import signers, timestamps
 from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
+from audit.model import Tier
 from audit.report.keys import SigningConfig, signing_config, workspace_certificate
 from audit.report.portfolio_pdf import render_portfolio_report
 from audit.report.portfolio_view import build_portfolio_report
 from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
 from audit.report.vendor_pdf import render_vendor_report
 from audit.report.verify import Verification, load_certificate, verify_pdf
-from audit.report.view import EvidenceFacts, FindingFacts, RunFacts, build_vendor_report
+from audit.report.view import (
+    ACTIVE_FINDINGS,
+    EvidenceFacts,
+    FindingFacts,
+    RunFacts,
+    build_vendor_report,
+)
 from audit.services.assessments import get_run
 from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import evidence_status
-from audit.services.vendors import vendor_tier
+from audit.services.vendors import refresh_tiers
 from audit.store import queries
 from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow
 from audit.vendor import vendor_from_record
@@ -231,40 +238,32 @@ def portfolio_report(
 ) -> ReportFile:
     content: ContentSet = workspace_content(workspace)
     rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    refresh_tiers(workspace, content)
+    # A few whole-table queries, whatever the portfolio's size: no query per vendor, and no
+    # run's result JSON (a portfolio needs each run's date, score and rating only).
     with reading(workspace) as session:
-        vendors = [vendor_from_record(v.record) for v in queries.vendors(session)]
-        runs = {v.id: [run_facts(r) for r in queries.runs(session, v.id)] for v in vendors}
-        findings: list[tuple[str, FindingFacts]] = []
-        for v in vendors:
-            opened = {r.id: r.as_of for r in runs[v.id]}
-            findings += [
-                (
-                    v.id,
-                    FindingFacts(
-                        f.id or 0,
-                        f.control_id,
-                        f.severity,
-                        f.status,
-                        f.due,
-                        f.owner,
-                        opened.get(f.opened_run_id, rendered_at.date()),
-                        f.accepted_until,
-                    ),
-                )
-                for f in queries.findings_of(session, v.id)
-            ]
-    if not vendors:
+        stored = queries.vendor_records(session)
+        runs = queries.run_scores(session)
+        findings = [
+            (row[0], FindingFacts(*row[1:]))
+            for row in queries.findings_with_opening(session, sorted(ACTIVE_FINDINGS))
+        ]
+    if not stored:
         raise InputError(
             "the register has no vendors", hint="import some with `audit vendors import`"
         )
-    tiers, next_due = {}, {}
-    for v in vendors:
-        tier = vendor_tier(v, content).tier
-        tiers[v.id] = tier.value
-        last = runs[v.id][-1].as_of if runs[v.id] else None
-        next_due[v.id] = next_assessment(
-            VendorCadence(v.id, tier, v.since, last), content.policy.cadence.reassess_days
+    vendors = [vendor_from_record(record) for _, _, _, _, record in stored]
+    tiers = {vid: str(tier) for vid, _, tier, _, _ in stored}
+    cadence = content.policy.cadence.reassess_days
+    next_due = {
+        v.id: next_assessment(
+            VendorCadence(
+                v.id, Tier(tiers[v.id]), v.since, runs[v.id][-1][0] if v.id in runs else None
+            ),
+            cadence,
         )
+        for v in vendors
+    }
     report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at)
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)

@@ -143,7 +143,7 @@ def _save(
 def import_vendors(workspace: Workspace, path: Path, *, update: bool = False) -> ImportResult:
     """All vendors of a CSV, YAML or JSON file in one transaction, or none of them."""
     source = workspace.relative(path)
-    vendors = read_vendor_file(path, source, max_bytes=workspace.settings["max_content_bytes"])
+    vendors = read_vendor_file(path, source, max_bytes=workspace.settings["max_register_bytes"])
     return _save(workspace, vendors, source, update)
 
 

@@ -396,3 +396,53 @@ def vendor_listing(session: Session, tier: str | None = None) -> list[tuple[Any,
     if tier is not None:
         query = query.where(col(VendorRow.tier) == tier)
     return [tuple(row) for row in session.execute(query).all()]
+
+
+def run_scores(session: Session) -> dict[str, list[tuple[dt.date, float, str]]]:
+    """Every vendor's runs as (as_of, score, rating), oldest first: one query, no JSON columns."""
+    query = sa.select(
+        col(AuditRunRow.vendor_id),
+        col(AuditRunRow.as_of),
+        col(AuditRunRow.score),
+        col(AuditRunRow.rating),
+    ).order_by(col(AuditRunRow.vendor_id), col(AuditRunRow.as_of), col(AuditRunRow.id))
+    history: dict[str, list[tuple[dt.date, float, str]]] = {}
+    for vendor_id, as_of, score, rating in session.execute(query):
+        history.setdefault(vendor_id, []).append((as_of, score, rating))
+    return history
+
+
+def vendor_records(session: Session) -> list[tuple[str, str, str | None, dt.date | None, Any]]:
+    """(id, name, stored tier, since, record) of every vendor, in id order."""
+    query = sa.select(
+        col(VendorRow.id),
+        col(VendorRow.name),
+        col(VendorRow.tier),
+        col(VendorRow.since),
+        col(VendorRow.record),
+    ).order_by(col(VendorRow.id))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def findings_with_opening(session: Session, statuses: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Findings in the given statuses with the date of the run that opened them, in one query:
+    (vendor, id, control, severity, status, due, owner, opened as_of, accepted_until)."""
+    opened = sa.orm.aliased(AuditRunRow)
+    opened_on: Any = opened.as_of
+    query = (
+        sa.select(
+            col(FindingRow.vendor_id),
+            col(FindingRow.id),
+            col(FindingRow.control_id),
+            col(FindingRow.severity),
+            col(FindingRow.status),
+            col(FindingRow.due),
+            col(FindingRow.owner),
+            opened_on,
+            col(FindingRow.accepted_until),
+        )
+        .join(opened, col(opened.id) == col(FindingRow.opened_run_id))
+        .where(col(FindingRow.status).in_(list(statuses)))
+        .order_by(col(FindingRow.vendor_id), col(FindingRow.id))
+    )
+    return [tuple(row) for row in session.execute(query)]
