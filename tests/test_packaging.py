@@ -88,3 +88,11 @@ def test_installed_wheel_inits_a_workspace_outside_the_repo(wheel: Path, tmp_pat
         )
         assert run.returncode == 0, run.stdout + run.stderr
     assert (workspace / "checklists" / "frameworks" / "dora.yaml").is_file()
+
+
+def test_services_name_every_function_they_export() -> None:
+    import audit.services as services
+
+    assert sorted(services.__all__) == sorted(services._WHERE)
+    for name in services.__all__:
+        assert callable(getattr(services, name)), name

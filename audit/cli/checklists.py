@@ -31,7 +31,7 @@ def validate(
 ) -> None:
     """Check checklists, framework indexes and the policy; exit 2 listing every problem."""
     workspace = state(ctx).workspace()
-    content = services.workspace_content(workspace, extra=paths or ())
+    content = services.workspace_content(workspace, extra=paths or (), fresh=True)
     controls = sum(len(c.controls) for c in content.checklists)
     out.print(
         f"ok: {len(content.checklists)} checklists, {controls} controls, "

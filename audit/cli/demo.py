@@ -5,22 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
-from audit.cli.demo_workbook import fill_workbook, typed_from_yaml
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
 from audit.model import Respondent
-from audit.scheduler import run_once
-from audit.services import due as due_service
-from audit.services import reports
-from audit.services.submissions import Imported
 from audit.workspace import Workspace, builtin_root, resolve_root
+
+if TYPE_CHECKING:
+    from audit.services.questionnaires import Issued
+    from audit.services.submissions import Imported
 
 out = console()
 DEMO_MARKER = ".audit-demo-workspace"
@@ -97,7 +96,7 @@ ORGANISATION = "Aurora Mutual Insurance"
 
 def _issue(
     workspace: Workspace, vendor_id: str, issued: dt.date, due: dt.date, suffix: str
-) -> services.questionnaires.Issued:
+) -> Issued:
     """The vendor's questionnaire and the assessor's part (pre-filled with last cycle's review)."""
     folder = workspace.root / "questionnaires"
     result = services.issue_questionnaire(
@@ -120,11 +119,11 @@ def _issue(
     return result
 
 
-def _workbook(
-    workspace: Workspace, issued: services.questionnaires.Issued, inbox: Path
-) -> Imported:
+def _workbook(workspace: Workspace, issued: Issued, inbox: Path) -> Imported:
     """One vendor answers in the workbook, as a person would in Excel: a draft first, then the
     rest, marked final, checked with the self-check, and imported."""
+    from audit.cli.demo_workbook import fill_workbook, typed_from_yaml
+
     q = issued.questionnaire
     filled = inbox / issued.path.name
     shutil.copyfile(issued.path, filled)
@@ -235,19 +234,19 @@ def _reports(workspace: Workspace, target: Path) -> None:
     when = dt.datetime.combine(CYCLES[-1][3], dt.time(17, 0), tzinfo=dt.UTC)
     rows = []
     for summary in services.list_vendors(workspace):
-        result = reports.vendor_report(
+        result = services.reports.vendor_report(
             workspace,
             summary.vendor.id,
             output=target / f"{summary.vendor.id}-{CYCLES[-1][3]}.pdf",
             rendered_at=when,
         )
         rows.append({"report": str(result.path), "bytes": f"{result.size:,}"})
-    portfolio = reports.portfolio_report(
+    portfolio = services.reports.portfolio_report(
         workspace, output=target / f"portfolio-{CYCLES[-1][3]}.pdf"
     )
     rows.append({"report": str(portfolio.path), "bytes": f"{portfolio.size:,}"})
     render(rows, list(rows[0]), Format.TABLE, console=out)
-    checked = reports.verify_report(workspace, portfolio.path)
+    checked = services.reports.verify_report(workspace, portfolio.path)
     for check in checked.checks:
         out.print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}", markup=False)
 
@@ -256,13 +255,15 @@ def _scheduler(workspace: Workspace) -> None:
     year_on = CYCLES[-1][3] + dt.timedelta(days=365)
     out.rule(f"A year later ({year_on}): what is due, and the scheduler run once")
     counts: dict[tuple[str, str], int] = {}
-    for item in due_service.due_items(workspace, year_on):
+    for item in services.due.due_items(workspace, year_on):
         state = "overdue" if item.overdue else "due"
         counts[(item.kind.value, state)] = counts.get((item.kind.value, state), 0) + 1
     rows = [
         {"due": kind, "state": state, "items": n} for (kind, state), n in sorted(counts.items())
     ]
     render(rows, ["due", "state", "items"], Format.TABLE, console=out)
+    from audit.scheduler import run_once
+
     actions = run_once(workspace, year_on)
     per_job: dict[str, int] = {}
     for action in actions:

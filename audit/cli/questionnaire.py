@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,13 +16,15 @@ from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, parse_date
 from audit.errors import ContentError
 from audit.model import Respondent
-from audit.services.questionnaires import Issued
-from audit.services.submissions import Checked, Imported
 
 app = typer.Typer(
     help="Questionnaires: issue to vendors, check and import their answers.",
     no_args_is_help=True,
 )
+if TYPE_CHECKING:
+    from audit.services.questionnaires import Issued
+    from audit.services.submissions import Checked, Imported
+
 out = console()
 
 OutputOption = Annotated[

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
 from audit.errors import CheckFailedError, WorkspaceError
-from audit.services import reports
 
 out = console()
 
@@ -29,9 +29,9 @@ def report(
     """Write a signed PDF report of a vendor's audit run, or of the whole portfolio."""
     workspace = state(ctx).workspace()
     if target == "portfolio":
-        result = reports.portfolio_report(workspace, output=output)
+        result = services.reports.portfolio_report(workspace, output=output)
     else:
-        result = reports.vendor_report(workspace, target, run_id=run, output=output)
+        result = services.reports.vendor_report(workspace, target, run_id=run, output=output)
     out.print(
         f"wrote {result.path} ({result.size:,} bytes), signed by {result.signer}; "
         f"attached data sha256 {result.attachment_sha256}",
@@ -55,7 +55,7 @@ def verify(
         workspace = state(ctx).workspace()
     except WorkspaceError:
         workspace = None  # verifying needs no workspace when --cert is given
-    result = reports.verify_report(workspace, pdf, cert)
+    result = services.reports.verify_report(workspace, pdf, cert)
     for check in result.checks:
         mark = "ok  " if check.ok else "FAIL"
         out.print(f"{mark} {check.name}: {check.detail}", markup=False)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from audit import scheduler as runner
+from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
-from audit.services import due as due_service
-from audit.services.automation import Action
+
+if TYPE_CHECKING:
+    from audit.services.automation import Action
 
 out = console()
 
@@ -29,7 +30,7 @@ def due(
 ) -> None:
     """Assessments, questionnaires, evidence and findings that are due or overdue."""
     day = as_of(as_of_date)
-    items = due_service.due_items(state(ctx).workspace(), day, within)
+    items = services.due.due_items(state(ctx).workspace(), day, within)
     rows = [
         {
             "kind": i.kind.value,
@@ -70,9 +71,13 @@ def scheduler(
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if once:
         day = as_of(as_of_date)
+        from audit import scheduler as runner
+
         actions = runner.run_once(workspace, day, _print)
         out.print(f"scheduler ran once for {day}: {len(actions)} new action(s)", markup=False)
         return
     if as_of_date is not None:
         raise typer.BadParameter("--as-of only goes with --once", param_hint="--as-of")
+    from audit import scheduler as runner
+
     runner.run_forever(workspace, every_minutes=every, report=_print)

@@ -26,7 +26,7 @@ Label = Callable[[Path], str]
 _KINDS = {"checklist": "checklist", "framework": "framework", "policy": "policy"}
 
 
-def _yaml_files(folder: Path) -> list[Path]:
+def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
@@ -116,7 +116,7 @@ def load_content(
         if kind is not None:
             extra_kinds.append((path, kind))
     replaced = {path.resolve() for path, _ in extra_kinds}
-    for path in _yaml_files(framework_dir):
+    for path in yaml_files(framework_dir):
         if path.resolve() not in replaced:
             load(path, "framework")
     if not any(kind == "policy" for _, kind in extra_kinds):
@@ -124,7 +124,7 @@ def load_content(
             load(policy_path, "policy")
         else:
             problems.append(Problem(label(policy_path), "policy file not found"))
-    for path in _yaml_files(checklist_dir):
+    for path in yaml_files(checklist_dir):
         if path.resolve() not in replaced:
             load(path, "checklist")
     for path, kind in extra_kinds:

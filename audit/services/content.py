@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from audit.content.cache import cached_content
 from audit.content.coverage import Coverage, coverage
-from audit.content.library import load_content
+from audit.content.library import load_content, yaml_files
 from audit.content.model import Checklist, ContentSet, Control
 from audit.errors import NotFoundError
 from audit.workspace import Workspace, init_workspace
@@ -16,16 +17,32 @@ def create_workspace(target: Path, organisation: str | None = None) -> Workspace
     return init_workspace(target, organisation)
 
 
-def workspace_content(workspace: Workspace, extra: Sequence[Path] = ()) -> ContentSet:
-    """The workspace's checklists, framework indexes and policy, checked together."""
-    return load_content(
-        workspace.checklists_dir,
-        workspace.frameworks_dir,
+def workspace_content(
+    workspace: Workspace, extra: Sequence[Path] = (), *, fresh: bool = False
+) -> ContentSet:
+    """The workspace's checklists, framework indexes and policy, checked together.
+
+    Content already validated in this form is read from the cache (see `audit.content.cache`);
+    `fresh` (and `extra` files to check against the workspace) always loads and validates."""
+
+    def load() -> ContentSet:
+        return load_content(
+            workspace.checklists_dir,
+            workspace.frameworks_dir,
+            workspace.policy_path,
+            label=workspace.relative,
+            extra=extra,
+            max_bytes=workspace.settings["max_content_bytes"],
+        )
+
+    if extra or fresh:
+        return load()
+    files = [
+        *yaml_files(workspace.checklists_dir),
+        *yaml_files(workspace.frameworks_dir),
         workspace.policy_path,
-        label=workspace.relative,
-        extra=extra,
-        max_bytes=workspace.settings["max_content_bytes"],
-    )
+    ]
+    return cached_content(workspace.state_dir / "cache", files, workspace.root, load)
 
 
 def find_item(content: ContentSet, item_id: str) -> Checklist | Control:

@@ -6,17 +6,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from audit.errors import WorkspaceError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest migration, from the file names (`0005_questionnaire_parts.py` is revision 0005):
+# a database already there needs no Alembic at all, which spares every command its import.
+HEAD = max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 SQLITE_BUSY_MS = 10_000
 
 
@@ -43,6 +47,8 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -50,17 +56,30 @@ def alembic_config() -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (a no-op when it is current)."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The schema's migration, or None for a database without one."""
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None
+    return None if value is None else str(value)
+
+
 def open_database(url: str) -> Engine:
     """Connect and upgrade; a database that cannot be reached is a clear error, not a traceback."""
     engine = make_engine(url)
     try:
-        upgrade(engine)
+        if current_revision(engine) != HEAD:
+            upgrade(engine)
     except OperationalError as exc:
         shown = engine.url.render_as_string(hide_password=True)
         raise WorkspaceError(
