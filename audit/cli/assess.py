@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from audit import services
 from audit.cli.app import app, state
-from audit.cli.console import console, styled
+from audit.cli.console import console, progress_console, styled
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
+from audit.errors import InputError
+from audit.model import Tier
 from audit.scoring import FAILING
 
 out = console()
@@ -84,7 +88,7 @@ def _parts(assessment: services.assessments.Assessment) -> None:
 @app.command()
 def assess(
     ctx: typer.Context,
-    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    vendor_id: Annotated[str | None, typer.Argument(metavar="VENDOR")] = None,
     as_of_date: AsOfOption = None,
     include_draft: Annotated[
         bool,
@@ -93,10 +97,23 @@ def assess(
             help="Preview the newest submissions even if they are drafts; records nothing.",
         ),
     ] = False,
+    every: Annotated[
+        bool,
+        typer.Option("--all", help="Every vendor with final answers no run has scored yet."),
+    ] = False,
+    tier: Annotated[
+        Tier | None, typer.Option(help="With --all: only vendors of this tier.")
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Score the vendor's latest final answers (and the assessor's review) and evidence into an
-    immutable audit run."""
+    immutable audit run; with --all, every vendor that has new final answers."""
+    if every == (vendor_id is not None):
+        raise InputError("name a VENDOR, or use --all (not both)")
+    if every:
+        _assess_all(ctx, as_of(as_of_date), tier, fmt)
+        return
+    assert vendor_id is not None  # noqa: S101 - checked above
     assessment = services.assess(
         state(ctx).workspace(), vendor_id, as_of(as_of_date), include_draft=include_draft
     )
@@ -146,6 +163,52 @@ def assess(
         counts[f.status] = counts.get(f.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
     out.print(f"findings touched by this run: {summary}; sha256 {result.sha256}", markup=False)
+
+
+def _assess_all(ctx: typer.Context, day: dt.date, tier: Tier | None, fmt: Format) -> None:
+    workspace = state(ctx).workspace()
+    fresh = services.batch.fresh_submissions(workspace, day, tier)
+    with Progress(
+        TextColumn("assessing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=progress_console(),
+        transient=True,
+        disable=not fresh or fmt is not Format.TABLE,
+    ) as progress:
+        task = progress.add_task("assess", total=len(fresh))
+        outcomes = services.assess_all(
+            workspace, day, tier=tier, each=lambda _: progress.advance(task), fresh=fresh
+        )
+    rows = [
+        {
+            "vendor": o.fresh.vendor_id,
+            "run": o.assessment.run_id if o.assessment else None,
+            "score": o.assessment.result.score if o.assessment else None,
+            "rating": o.assessment.result.rating.value if o.assessment else None,
+            "error": o.error,
+        }
+        for o in outcomes
+    ]
+    failed = [r for r in rows if r["error"]]
+    if fmt is not Format.TABLE:
+        render(rows, ["vendor", "run", "score", "rating", "error"], fmt)
+    else:
+        counts: dict[str, int] = {}
+        for r in rows:
+            if r["rating"]:
+                counts[str(r["rating"])] = counts.get(str(r["rating"]), 0) + 1
+        ratings = ", ".join(f"{n} {rating}" for rating, n in sorted(counts.items()))
+        out.print(
+            f"assessed {len(rows) - len(failed)} vendor(s) as of {day}"
+            + (f" ({ratings})" if ratings else "")
+            + ("; nothing new to assess" if not rows else "")
+        )
+        if failed:
+            render(failed, ["vendor", "error"], Format.TABLE, title="Not assessed", console=out)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

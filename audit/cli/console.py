@@ -15,3 +15,8 @@ def styled(*parts: str | tuple[str, str]) -> Text:
     """Text with some parts styled, e.g. styled(("Meridian", "bold"), " run #3"); the parts
     are never parsed, whatever they contain."""
     return Text.assemble(*parts)
+
+
+def progress_console() -> Console:
+    """Where progress bars draw: the terminal's error stream, so piped output stays clean."""
+    return Console(stderr=True, highlight=False, markup=False, emoji=False)

@@ -172,30 +172,41 @@ def _cycle(
     # The vendors' filled copies and their evidence arrive in an inbox folder, with the
     # assessor's reviews of the executed contracts.
     shutil.copytree(portfolio / name, inbox)
+    answered: dict[str, list[int]] = {}
+    if suffix == ".xlsx":
+        first = _workbook(workspace, issued_files[WORKBOOK_VENDOR], inbox)
+        answered[first.vendor_id] = [first.answered, 0, first.evidence_new + first.evidence_known]
+    # The whole inbox in one command, each file all or nothing; the samples were returned final
+    # with a few questions left open, each with a comment saying why: the officer accepts them.
+    outcomes = services.import_questionnaires(workspace, [inbox], allow_unanswered=True)
+    for outcome in outcomes:
+        got = outcome.imported
+        if got is None or got.duplicate:
+            continue
+        counts = answered.setdefault(got.vendor_id, [0, 0, 0])
+        counts[0 if got.part is Respondent.VENDOR else 1] = got.answered
+        counts[2] += got.evidence_new + got.evidence_known
+    new = sum(1 for o in outcomes if o.imported and not o.imported.duplicate)
+    held = sum(1 for o in outcomes if o.imported and o.imported.duplicate)
+    refused = sum(1 for o in outcomes if o.problems and not o.skipped)
+    out.print(
+        f"imported the inbox in one command: {new} questionnaire(s) and review(s)"
+        + (f", {held} already held" if held else "")
+        + f", {refused} refused"
+    )
     rows = []
-    for vendor_id in vendors:
-        if suffix == ".xlsx" and vendor_id == WORKBOOK_VENDOR:
-            imported = _workbook(workspace, issued_files[vendor_id], inbox)
-        else:
-            # The samples were returned final with a few questions left open, each with a
-            # comment saying why: the officer accepts them as they are.
-            imported = services.import_questionnaire(
-                workspace, inbox / f"Q-{vendor_id}-{issued:%Y%m%d}.yaml", allow_unanswered=True
-            )
-        review = services.import_questionnaire(
-            workspace,
-            inbox / f"R-{vendor_id}-{issued:%Y%m%d}.yaml",
-            part=Respondent.ASSESSOR,
-            allow_unanswered=True,
-        )
-        assessment = services.assess(workspace, vendor_id, as_of)
-        result = assessment.result
-        previous = assessment.previous
+    for done in services.assess_all(workspace, as_of):
+        assessment = done.assessment
+        if assessment is None:
+            out.print(f"{done.fresh.vendor_id}: not assessed: {done.error}")
+            continue
+        result, previous = assessment.result, assessment.previous
+        vendor_part, assessor_part, evidence = answered.get(result.vendor_id, [0, 0, 0])
         rows.append(
             {
-                "vendor": vendor_id,
-                "answered": f"{imported.answered} + {review.answered}",
-                "evidence": imported.evidence_new + imported.evidence_known,
+                "vendor": result.vendor_id,
+                "answered": f"{vendor_part} + {assessor_part}",
+                "evidence": evidence,
                 "score": f"{result.score:.1f}",
                 "change": "" if previous is None else f"{result.score - previous.score:+.1f}",
                 "rating": result.rating.value,
@@ -203,7 +214,7 @@ def _cycle(
                 "run": assessment.run_id,
             }
         )
-    render(rows, list(rows[0]), Format.TABLE, console=out)
+    render(rows, list(rows[0]), Format.TABLE, console=out, title="assess --all")
     out.print("answered: by the vendor + by the assessor from the executed contract")
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from audit import services
 from audit.cli.app import app as main_app
 from audit.cli.app import state
-from audit.cli.console import console
+from audit.cli.console import console, progress_console
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, parse_date
 from audit.errors import ContentError
@@ -22,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 if TYPE_CHECKING:
+    from audit.services.batch import FileOutcome
     from audit.services.questionnaires import Issued
     from audit.services.submissions import Checked, Imported
 
@@ -117,8 +119,12 @@ def issue(
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help="The filled questionnaire; its evidence files beside it.")
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE|FOLDER...",
+            help="Filled questionnaires (their evidence files beside them), or folders of them.",
+        ),
     ],
     allow_unanswered: Annotated[
         bool,
@@ -128,12 +134,62 @@ def import_(
         ),
     ] = False,
 ) -> None:
-    """Store a filled questionnaire (workbook, YAML or JSON) as a new draft or final submission,
-    with its evidence, or nothing at all."""
-    result = services.import_questionnaire(
-        state(ctx).workspace(), file, allow_unanswered=allow_unanswered
+    """Store filled questionnaires (workbook, YAML or JSON) as new draft or final submissions,
+    with their evidence: each file all or nothing on its own. Exit 2 if any was refused."""
+    workspace = state(ctx).workspace()
+    if len(files) == 1 and not files[0].is_dir():
+        result = services.import_questionnaire(
+            workspace, files[0], allow_unanswered=allow_unanswered
+        )
+        _print_imported(result)
+        return
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=progress_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("import", total=None)
+        outcomes = services.import_questionnaires(
+            workspace,
+            files,
+            allow_unanswered=allow_unanswered,
+            each=lambda _: progress.advance(task),
+        )
+    _print_many(outcomes)
+
+
+def _print_many(outcomes: list[FileOutcome]) -> None:
+    imported = [o for o in outcomes if o.imported and not o.imported.duplicate]
+    again = [o for o in outcomes if o.imported and o.imported.duplicate]
+    refused = [o for o in outcomes if not o.imported and not o.skipped]
+    skipped = [o for o in outcomes if o.skipped]
+    rows = [
+        {
+            "file": str(o.path),
+            "questionnaire": o.imported.questionnaire_id if o.imported else "",
+            "result": (
+                f"{'already held' if o.imported.duplicate else 'imported'} as "
+                f"v{o.imported.version} {o.imported.status}, {o.imported.answered} answered"
+                if o.imported
+                else "refused: see below"
+            ),
+        }
+        for o in outcomes
+        if not o.skipped
+    ]
+    render(rows, ["file", "questionnaire", "result"], Format.TABLE, console=out)
+    for o in refused:
+        out.print(f"{o.path}:")
+        for line in o.problems:
+            out.print(f"  {line}")
+    out.print(
+        f"{len(imported)} imported, {len(again)} already held, {len(refused)} refused"
+        + (f"; {len(skipped)} other file(s) in the folder(s) passed by" if skipped else "")
     )
-    _print_imported(result)
+    if refused:
+        raise typer.Exit(2)
 
 
 def _check_record(checked: Checked) -> dict[str, object]:

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from audit import services
 from audit.cli.app import app, state
-from audit.cli.console import console
-from audit.errors import CheckFailedError, WorkspaceError
+from audit.cli.console import console, progress_console
+from audit.errors import CheckFailedError, InputError, WorkspaceError
+from audit.workspace import Workspace
 
 out = console()
 
@@ -18,16 +20,26 @@ out = console()
 @app.command()
 def report(
     ctx: typer.Context,
-    target: Annotated[str, typer.Argument(metavar="VENDOR|portfolio")],
+    target: Annotated[str | None, typer.Argument(metavar="VENDOR|portfolio")] = None,
     run: Annotated[
         int | None, typer.Option("--run", metavar="ID", help="Run to report (default newest).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="PDF file to write.")
+        Path | None,
+        typer.Option("-o", "--output", help="PDF file to write (with --all: the folder)."),
     ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="A report for every assessed vendor's newest run.")
+    ] = False,
 ) -> None:
-    """Write a signed PDF report of a vendor's audit run, or of the whole portfolio."""
+    """Write a signed PDF report of a vendor's audit run, of every assessed vendor (--all), or
+    of the whole portfolio."""
     workspace = state(ctx).workspace()
+    if every == (target is not None):
+        raise InputError("name a VENDOR (or portfolio), or use --all (not both)")
+    if target is None:
+        _report_all(workspace, output)
+        return
     if target == "portfolio":
         result = services.reports.portfolio_report(workspace, output=output)
     else:
@@ -37,6 +49,30 @@ def report(
         f"attached data sha256 {result.attachment_sha256}",
         markup=False,
     )
+
+
+def _report_all(workspace: Workspace, folder: Path | None) -> None:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    with Progress(
+        TextColumn("reports"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=progress_console(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("reports", total=None)
+        outcomes = services.batch.report_all(
+            workspace, folder, each=lambda _: progress.advance(task)
+        )
+    failed = [o for o in outcomes if o.error]
+    written = len(outcomes) - len(failed)
+    where = folder or workspace.reports_dir
+    out.print(f"wrote {written} signed report(s) to {where}", markup=False)
+    for o in failed:
+        out.print(f"{o.vendor_id}: not written: {o.error}", markup=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

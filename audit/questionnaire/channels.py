@@ -18,6 +18,10 @@ from audit.questionnaire.text import render_json, render_yaml
 from audit.questionnaire.workbook import render_workbook
 
 
+class NotAQuestionnaireError(ContentError):
+    """A readable file that is not a questionnaire (a folder import passes it by)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
     suffix: str
@@ -31,7 +35,7 @@ def _read_text(path: Path, source: str, max_bytes: int) -> Filled:
         raw = handle.read(max_bytes + 1)
     document = parse_yaml(raw, source, max_bytes=max_bytes)
     if not isinstance(document.data, dict):
-        raise ContentError(
+        raise NotAQuestionnaireError(
             [
                 Problem(
                     source, "not a questionnaire: expected `questionnaire:`, `answers:` ...", line=1
@@ -82,7 +86,7 @@ def read_filled(path: Path, source: str, max_bytes: int) -> Filled:
         raise InputError(f"{source}: the file is {size:,} bytes; the limit is {max_bytes:,}")
     filled = channel.read(path, source, max_bytes)
     if not isinstance(filled.value("questionnaire"), str):
-        raise ContentError(
+        raise NotAQuestionnaireError(
             [Problem(source, "not a questionnaire: it names no questionnaire id", line=1)],
             hint="send or import the file `audit questionnaire issue` wrote, with its id unchanged",
         )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 # name -> the module that defines it
 _WHERE = {
     "assess": "assessments",
+    "assess_all": "batch",
+    "import_questionnaires": "batch",
     "diff_runs": "assessments",
     "get_run": "assessments",
     "history": "assessments",
@@ -44,6 +46,7 @@ __all__ = [
     "add_vendor",
     "all_coverage",
     "assess",
+    "assess_all",
     "check_questionnaire",
     "create_workspace",
     "diff_runs",
@@ -53,6 +56,7 @@ __all__ = [
     "get_run",
     "history",
     "import_questionnaire",
+    "import_questionnaires",
     "import_vendors",
     "issue_questionnaire",
     "list_evidence",
@@ -81,6 +85,7 @@ def __getattr__(name: str) -> Any:
 
 if TYPE_CHECKING:
     from audit.services.assessments import assess, diff_runs, get_run, history
+    from audit.services.batch import assess_all, import_questionnaires
     from audit.services.content import (
         all_coverage,
         create_workspace,

@@ -129,13 +129,14 @@ def assess(
     as_of: dt.date | None = None,
     *,
     include_draft: bool = False,
+    content: ContentSet | None = None,
 ) -> Assessment:
     """Score the vendor's latest final submission, joined with the assessor's part, as of a
     date, and record the run and its findings.
 
     With `include_draft` the newest submissions of any status are scored as a preview: the
     result is returned and nothing is recorded."""
-    content = workspace_content(workspace)
+    content = content or workspace_content(workspace)
     vendor = load_vendor(workspace, vendor_id)
     as_of = as_of or dt.date.today()
     tier = vendor_tier(vendor, content)

@@ -14,16 +14,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from audit.due import assessments_due, evidence_due
-from audit.model import Respondent
+from audit.errors import AuditError
 from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
 from audit.questionnaire.mail import reminder_message
 from audit.services.assessments import assess
+from audit.services.batch import fresh_submissions
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.due import snapshot
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
-from audit.store import queries
-from audit.store.tables import AuditRunRow, LedgerRow
+from audit.store.tables import LedgerRow
 from audit.vendor import Vendor
 from audit.workspace import Workspace
 
@@ -97,34 +97,22 @@ class Jobs:
 
     def reassess_new_submissions(self) -> list[Action]:
         """Assess vendors whose newest final submission (the vendor's part, or the assessor's)
-        no run has used yet. Drafts are never assessed."""
+        no run has used yet: the path of `assess --all`, with the content loaded once. Drafts
+        are never assessed; a vendor that cannot be assessed is reported and tried again on the
+        next run."""
         actions = []
-        with reading(self.workspace) as session:
-            used = set(
-                session.exec(
-                    select(AuditRunRow.submission_id, AuditRunRow.review_submission_id)
-                ).all()
-            )
-            vendor_ids = [v.id for v in queries.vendors(session)]
-            fresh = {}
-            for vendor_id in vendor_ids:
-                submission = queries.submission_as_of(session, vendor_id, self.as_of)
-                review = queries.submission_as_of(
-                    session, vendor_id, self.as_of, part=Respondent.ASSESSOR.value
-                )
-                if submission is None:
-                    continue
-                pair = (submission.id, review.id if review is not None else None)
-                if pair not in used:
-                    fresh[vendor_id] = f"{pair[0]}" + (f":{pair[1]}" if pair[1] else "")
-        for vendor_id, submission_key in fresh.items():
-            action = Action("reassess", vendor_id, f"reassess:{submission_key}", "")
-            if _already(self.workspace, action.key):
+        for fresh in fresh_submissions(self.workspace, self.as_of):
+            key = f"reassess:{fresh.key}"
+            if _already(self.workspace, key):
                 continue
-            result = assess(self.workspace, vendor_id, self.as_of)
+            try:
+                result = assess(self.workspace, fresh.vendor_id, self.as_of, content=self.content)
+            except AuditError as exc:
+                actions.append(Action("reassess", fresh.vendor_id, "", f"not assessed: {exc}"))
+                continue
             scored = result.result
             detail = f"run #{result.run_id}: score {scored.score:.1f}, rating {scored.rating}"
-            done = Action(action.job, vendor_id, action.key, detail)
+            done = Action("reassess", fresh.vendor_id, key, detail)
             if _record(self.workspace, done, self.as_of, {"run": result.run_id}):
                 actions.append(done)
         return actions

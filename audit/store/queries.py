@@ -446,3 +446,32 @@ def findings_with_opening(session: Session, statuses: Sequence[str]) -> list[tup
         .order_by(col(FindingRow.vendor_id), col(FindingRow.id))
     )
     return [tuple(row) for row in session.execute(query)]
+
+
+def latest_final_submissions(session: Session, as_of: dt.date) -> dict[tuple[str, str], int]:
+    """Per (vendor, part), the id of its newest final submission of a questionnaire issued on
+    or before `as_of` (newest questionnaire, then newest version): one query for the register."""
+    query = (
+        sa.select(
+            col(SubmissionRow.vendor_id),
+            col(QuestionnaireRow.part),
+            col(SubmissionRow.id),
+        )
+        .join(QuestionnaireRow, col(QuestionnaireRow.id) == col(SubmissionRow.questionnaire_id))
+        .where(col(SubmissionRow.status) == "final", col(QuestionnaireRow.issued) <= as_of)
+        .order_by(
+            col(QuestionnaireRow.issued),
+            col(QuestionnaireRow.id),
+            col(SubmissionRow.version),
+        )
+    )
+    latest: dict[tuple[str, str], int] = {}
+    for vendor_id, part, submission_id in session.execute(query):
+        latest[(vendor_id, part)] = submission_id  # later rows are newer
+    return latest
+
+
+def assessed_pairs(session: Session) -> set[tuple[int | None, int | None]]:
+    """Every (vendor submission, assessor review) pair some run has scored."""
+    query = sa.select(col(AuditRunRow.submission_id), col(AuditRunRow.review_submission_id))
+    return {(a, b) for a, b in session.execute(query)}
