@@ -206,7 +206,8 @@ def _store(
     limit = workspace.settings["max_evidence_bytes"]
     # Files go into the content-addressed store first: a failed transaction leaves at most an
     # unreferenced blob, never a row pointing at a missing file.
-    stored = {item.file: blobs.put(item.path, limit) for item in parsed.declared}
+    puts = blobs.put_many([item.path for item in parsed.declared], limit)
+    stored = {item.file: blob for item, blob in zip(parsed.declared, puts, strict=True)}
     new = known = 0
     with transaction(workspace) as session:
         versions = [s.version for s in queries.submissions(session, row.id)]
