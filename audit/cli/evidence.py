@@ -11,7 +11,15 @@ from audit import services
 from audit.cli.app import state
 from audit.cli.console import console
 from audit.cli.output import Format, render
-from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
+from audit.cli.params import (
+    AsOfOption,
+    FormatOption,
+    LimitOption,
+    OffsetOption,
+    WideOption,
+    as_of,
+    parse_date,
+)
 
 app = typer.Typer(help="Evidence files: reports, certificates, test results.", no_args_is_help=True)
 out = console()
@@ -56,6 +64,9 @@ def list_(
         typer.Option(metavar="DAYS", help="Only evidence that stops being current within DAYS."),
     ] = None,
     as_of_date: AsOfOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    wide: WideOption = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Evidence with kind, file, SHA-256, validity and state (current, expiring, expired)."""
@@ -79,5 +90,5 @@ def list_(
         }
         for s in statuses
     ]
-    columns = ["id", "vendor", "kind", "file", "sha256", "valid_until", "state"]
-    render(rows, columns, fmt, title="Evidence")
+    columns = ["id", "vendor", "kind", "valid_until", "state", "file", "sha256"]
+    render(rows, columns, fmt, title="Evidence", wide=wide, paged=True, limit=limit, offset=offset)

@@ -10,8 +10,16 @@ import typer
 from audit import services
 from audit.cli.app import state
 from audit.cli.console import console
-from audit.cli.output import Format, render
-from audit.cli.params import AsOfOption, FormatOption, as_of, parse_date
+from audit.cli.output import Format, page_size, render
+from audit.cli.params import (
+    AsOfOption,
+    FormatOption,
+    LimitOption,
+    OffsetOption,
+    WideOption,
+    as_of,
+    parse_date,
+)
 from audit.errors import InputError
 
 app = typer.Typer(help="Findings: controls not met, tracked to resolution.", no_args_is_help=True)
@@ -29,15 +37,20 @@ def list_(
         bool, typer.Option("--overdue", help="Only active findings past due.")
     ] = False,
     as_of_date: AsOfOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    wide: WideOption = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Findings with severity, status, owner and due date."""
-    views = services.list_findings(
+    """Findings with severity, status, owner and due date (a table shows a page at a time)."""
+    views, total = services.list_findings(
         state(ctx).workspace(),
         vendor_id=vendor,
         status=status,
         overdue=overdue,
         as_of=as_of(as_of_date),
+        limit=page_size(fmt, limit),
+        offset=offset,
     )
     rows = [
         {
@@ -57,9 +70,12 @@ def list_(
     ]
     render(
         rows,
-        ["id", "vendor", "control", "severity", "status", "due", "overdue", "owner"],
+        ["id", "vendor", "control", "severity", "due", "status", "overdue", "owner"],
         fmt,
         title="Findings",
+        wide=wide,
+        offset=offset,
+        total=total,
     )
 
 

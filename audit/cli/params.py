@@ -11,6 +11,14 @@ from audit.cli.output import Format
 from audit.errors import InputError
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", min=1, help="At most this many rows (a table shows 50 by default)."),
+]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Show long values whole instead of cutting them to fit.")
+]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", metavar="DATE", help="Date to judge by (default today).")
 ]

@@ -11,7 +11,14 @@ from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
 from audit.cli.output import Format, render
-from audit.cli.params import AsOfOption, FormatOption, as_of
+from audit.cli.params import (
+    AsOfOption,
+    FormatOption,
+    LimitOption,
+    OffsetOption,
+    WideOption,
+    as_of,
+)
 
 if TYPE_CHECKING:
     from audit.services.automation import Action
@@ -26,9 +33,13 @@ def due(
     within: Annotated[
         int | None, typer.Option(metavar="DAYS", help="Also what falls due within DAYS.")
     ] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    wide: WideOption = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Assessments, questionnaires, evidence and findings that are due or overdue."""
+    """Assessments, questionnaires, evidence and findings that are due or overdue, most
+    overdue first (a table shows a page at a time)."""
     day = as_of(as_of_date)
     items = services.due.due_items(state(ctx).workspace(), day, within)
     rows = [
@@ -48,6 +59,10 @@ def due(
         ["kind", "vendor", "what", "due", "days_left", "detail"],
         fmt,
         title=f"Due as of {day}",
+        wide=wide,
+        paged=True,
+        limit=limit,
+        offset=offset,
     )
 
 

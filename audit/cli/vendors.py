@@ -11,7 +11,7 @@ from audit import services
 from audit.cli.app import state
 from audit.cli.console import console, styled
 from audit.cli.output import Format, render
-from audit.cli.params import FormatOption
+from audit.cli.params import FormatOption, LimitOption, OffsetOption, WideOption
 from audit.model import Tier
 from audit.vendor import vendor_record
 
@@ -89,6 +89,9 @@ def add(
 def list_(
     ctx: typer.Context,
     tier: Annotated[Tier | None, typer.Option(help="Only vendors of this tier.")] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    wide: WideOption = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Vendors with their inherent tier and why, last rating and next assessment date."""
@@ -107,7 +110,7 @@ def list_(
         for v in services.vendor_listing(state(ctx).workspace(), tier)
     ]
     columns = ["vendor", "tier", "tier_reasons", "last_rating", "next_due"]
-    render(rows, columns, fmt, title="Vendors")
+    render(rows, columns, fmt, title="Vendors", wide=wide, paged=True, limit=limit, offset=offset)
 
 
 @app.command()

@@ -85,7 +85,7 @@ def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
             select(QuestionnaireRow).where(QuestionnaireRow.part == "vendor")
         ).all()
         evidence_rows = queries.evidence(session)
-        findings = queries.findings(session, statuses=[s.value for s in ACTIVE])
+        findings = queries.active_finding_facts(session, [s.value for s in ACTIVE])
     vendors = _Vendors(workspace, [row[0] for row in listing])
     cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
     open_questionnaires = [
@@ -104,10 +104,7 @@ def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
         )
         for s in evidence_status(evidence_rows, content.policy, as_of)
     ]
-    active = [
-        ActiveFinding(f.id or 0, f.vendor_id, f.control_id, f.severity, f.due, f.owner)
-        for f in findings
-    ]
+    active = [ActiveFinding(*row) for row in findings]
     return Snapshot(vendors, cadences, open_questionnaires, windows, active)
 
 

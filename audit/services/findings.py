@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -29,7 +30,10 @@ def list_findings(
     status: str | None = None,
     overdue: bool = False,
     as_of: dt.date | None = None,
-) -> list[FindingView]:
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[FindingView], int]:
+    """A page of findings (all when `limit` is None) and how many match in all."""
     as_of = as_of or dt.date.today()
     if status is not None and status not in {s.value for s in FindingStatus}:
         known = ", ".join(s.value for s in FindingStatus)
@@ -37,13 +41,22 @@ def list_findings(
     statuses = [status] if status else None
     if overdue:
         statuses = [s.value for s in ACTIVE] if statuses is None else statuses
+    filters: dict[str, Any] = {
+        "vendor_id": vendor_id,
+        "statuses": statuses,
+        "due_before": as_of if overdue else None,
+    }
     with reading(workspace) as session:
-        rows = queries.findings(
-            session, vendor_id=vendor_id, statuses=statuses, due_before=as_of if overdue else None
-        )
-    return [
+        if vendor_id is not None and queries.vendor(session, vendor_id) is None:
+            raise NotFoundError(
+                f"no vendor '{vendor_id}'", hint="`audit vendors list` shows vendors"
+            )
+        rows = queries.findings(session, **filters, limit=limit, offset=offset)
+        total = len(rows) + offset if limit is None else queries.count_findings(session, **filters)
+    views = [
         FindingView(row, FindingStatus(row.status) in ACTIVE and row.due < as_of) for row in rows
     ]
+    return views, total
 
 
 def finding_history(workspace: Workspace, finding_id: int) -> Sequence[FindingEventRow]:

@@ -309,21 +309,67 @@ def finding(session: Session, finding_id: int) -> FindingRow | None:
     return session.get(FindingRow, finding_id)
 
 
+def _finding_filters(
+    vendor_id: str | None, statuses: Sequence[str] | None, due_before: dt.date | None
+) -> list[Any]:
+    filters: list[Any] = []
+    if vendor_id is not None:
+        filters.append(col(FindingRow.vendor_id) == vendor_id)
+    if statuses:
+        filters.append(col(FindingRow.status).in_(list(statuses)))
+    if due_before is not None:
+        filters.append(col(FindingRow.due) < due_before)
+    return filters
+
+
 def findings(
     session: Session,
     *,
     vendor_id: str | None = None,
     statuses: Sequence[str] | None = None,
     due_before: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Sequence[FindingRow]:
-    query = select(FindingRow)
-    if vendor_id is not None:
-        query = query.where(FindingRow.vendor_id == vendor_id)
-    if statuses:
-        query = query.where(col(FindingRow.status).in_(list(statuses)))
-    if due_before is not None:
-        query = query.where(col(FindingRow.due) < due_before)
-    return session.exec(query.order_by(col(FindingRow.vendor_id), col(FindingRow.control_id))).all()
+    """Findings in vendor and control order, filtered (and paged) by the database."""
+    query = (
+        select(FindingRow)
+        .where(*_finding_filters(vendor_id, statuses, due_before))
+        .order_by(col(FindingRow.vendor_id), col(FindingRow.control_id))
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def count_findings(
+    session: Session,
+    *,
+    vendor_id: str | None = None,
+    statuses: Sequence[str] | None = None,
+    due_before: dt.date | None = None,
+) -> int:
+    query = (
+        sa.select(func.count())
+        .select_from(FindingRow)
+        .where(*_finding_filters(vendor_id, statuses, due_before))
+    )
+    return int(session.execute(query).scalar_one())
+
+
+def active_finding_facts(session: Session, statuses: Sequence[str]) -> list[tuple[Any, ...]]:
+    """(id, vendor, control, severity, due, owner) of findings in these statuses: columns only,
+    for what is due across the register."""
+    query = sa.select(
+        col(FindingRow.id),
+        col(FindingRow.vendor_id),
+        col(FindingRow.control_id),
+        col(FindingRow.severity),
+        col(FindingRow.due),
+        col(FindingRow.owner),
+    ).where(col(FindingRow.status).in_(list(statuses)))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def events(session: Session, finding_ids: Sequence[int]) -> Sequence[FindingEventRow]:

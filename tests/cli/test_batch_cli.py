@@ -67,3 +67,26 @@ def test_a_folder_imports_file_by_file_and_every_vendor_is_assessed(
     assert sorted(p.name for p in reports.glob("*.pdf")) == sorted(
         f"{v}-{AS_OF}.pdf" for v in vendors
     )
+
+
+def test_long_lists_page_and_fit_80_columns(dcli, returned, monkeypatch) -> None:
+    inbox, vendors = returned
+    assert dcli("questionnaire", "import", inbox, "--allow-unanswered").exit_code == 0
+    assert dcli("assess", "--all", "--as-of", AS_OF).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    everything = json.loads(dcli("findings", "list", "-f", "json").output)
+    page = dcli("findings", "list", "--limit", "5", "--offset", "5")
+    assert f"showing 6-10 of {len(everything):,}; page with --limit and --offset" in page.output
+    assert all(len(line) <= 80 for line in page.output.splitlines())
+    for finding in everything[5:10]:  # ids, vendors, controls and dates whole, never cut
+        line = next(row for row in page.output.splitlines() if f" {finding['id']} " in row)
+        for key in ("vendor", "control", "due"):
+            assert str(finding[key]) in line
+    assert "left out to fit 80 columns" in page.output
+    wide = dcli("findings", "list", "--limit", "5", "--wide")
+    assert "left out" not in wide.output
+    listing = dcli("vendors", "list")
+    assert all(vendor in listing.output for vendor in vendors)
+    assert "showing" not in listing.output  # eight vendors fit one page
+    unknown = dcli("findings", "list", "--vendor", "harbourline")
+    assert unknown.exit_code == 2 and "no vendor 'harbourline'" in unknown.output
