@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from audit.due import assessments_due, evidence_due
 from audit.errors import AuditError
@@ -21,8 +21,9 @@ from audit.services.assessments import assess
 from audit.services.batch import fresh_submissions
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.services.due import snapshot
+from audit.services.due import Snapshot, snapshot
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
+from audit.store import queries
 from audit.store.tables import LedgerRow
 from audit.vendor import Vendor
 from audit.workspace import Workspace
@@ -36,16 +37,17 @@ class Action:
     detail: str
 
 
-def _done(session: Session, key: str) -> bool:
-    return session.exec(select(LedgerRow.id).where(LedgerRow.key == key)).first() is not None
-
-
-def _record(workspace: Workspace, action: Action, as_of: dt.date, detail: dict[str, Any]) -> bool:
-    """Record an action once; False when its key was already there (another run did it)."""
+def _record_all(
+    workspace: Workspace, entries: list[tuple[Action, dict[str, Any]]], as_of: dt.date
+) -> list[Action]:
+    """Record actions once, in one transaction; returns those recorded now (a key already
+    there means another run did that action, so it is left out)."""
+    if not entries:
+        return []
     with transaction(workspace) as session:
-        if _done(session, action.key):
-            return False
-        session.add(
+        taken = queries.ledger_keys_among(session, [a.key for a, _ in entries])
+        fresh = [(a, d) for a, d in entries if a.key not in taken]
+        session.add_all(
             LedgerRow(
                 key=action.key,
                 job=action.job,
@@ -53,13 +55,14 @@ def _record(workspace: Workspace, action: Action, as_of: dt.date, detail: dict[s
                 as_of=as_of,
                 detail=json.dumps({"summary": action.detail, **detail}, default=str),
             )
+            for action, detail in fresh
         )
-    return True
+    return [a for a, _ in fresh]
 
 
-def _already(workspace: Workspace, key: str) -> bool:
-    with reading(workspace) as session:
-        return _done(session, key)
+def _record(workspace: Workspace, action: Action, as_of: dt.date, detail: dict[str, Any]) -> bool:
+    """Record an action once; False when its key was already there (another run did it)."""
+    return bool(_record_all(workspace, [(action, detail)], as_of))
 
 
 def _recipients(vendor: Vendor, internal: bool) -> tuple[str, ...]:
@@ -82,18 +85,37 @@ class Jobs:
         config = smtp_config(workspace)
         self.smtp = config
         self.sender = config.sender if config else DEFAULT_FROM
+        self._keys: set[str] | None = None
+        self._snap: Snapshot | None = None
+
+    def _already(self, key: str) -> bool:
+        """Whether the ledger holds `key`: its keys are read once per run of the jobs, not once
+        per action (an idle run at 10,000 vendors checks some 75,000)."""
+        if self._keys is None:
+            with reading(self.workspace) as session:
+                self._keys = queries.ledger_keys(session)
+        return key in self._keys
+
+    def _snapshot(self) -> Snapshot:
+        """What the due rules read, once for the jobs that follow each other without changing
+        it (it is read again after a job that assessed or issued something)."""
+        if self._snap is None:
+            self._snap = snapshot(self.workspace, self.as_of)
+        return self._snap
+
+    def _remember(self, actions: list[Action]) -> list[Action]:
+        if self._keys is not None:
+            self._keys.update(a.key for a in actions)
+        return actions
 
     def _notify(
         self, action: Action, to: tuple[str, ...], subject: str, body: str
     ) -> Action | None:
-        if _already(self.workspace, action.key):
+        if self._already(action.key):
             return None
         self.outbox.queue(Notice(action.key, to, subject, body), self.sender, self.now)
-        return (
-            action
-            if _record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
-            else None
-        )
+        recorded = _record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
+        return self._remember([action])[0] if recorded else None
 
     def reassess_new_submissions(self) -> list[Action]:
         """Assess vendors whose newest final submission (the vendor's part, or the assessor's)
@@ -103,7 +125,7 @@ class Jobs:
         actions = []
         for fresh in fresh_submissions(self.workspace, self.as_of):
             key = f"reassess:{fresh.key}"
-            if _already(self.workspace, key):
+            if self._already(key):
                 continue
             try:
                 result = assess(self.workspace, fresh.vendor_id, self.as_of, content=self.content)
@@ -114,13 +136,14 @@ class Jobs:
             detail = f"run #{result.run_id}: score {scored.score:.1f}, rating {scored.rating}"
             done = Action("reassess", fresh.vendor_id, key, detail)
             if _record(self.workspace, done, self.as_of, {"run": result.run_id}):
-                actions.append(done)
+                actions += self._remember([done])
+            self._snap = None  # a new run moves the vendor's next assessment
         return actions
 
     def issue_due_questionnaires(self) -> list[Action]:
         """Issue a questionnaire when an assessment falls due within the response period."""
         cadence = self.content.policy.cadence
-        snap = snapshot(self.workspace, self.as_of)
+        snap = self._snapshot()
         waiting = {q.vendor_id for q in snap.open_questionnaires}
         actions = []
         for item in assessments_due(
@@ -128,7 +151,7 @@ class Jobs:
         ):
             vendor = snap.vendors[item.vendor_id]
             key = f"issue:{vendor.id}:{item.due}"
-            if vendor.id in waiting or _already(self.workspace, key):
+            if vendor.id in waiting or self._already(key):
                 continue
             due = max(self.as_of + dt.timedelta(days=cadence.response_days), item.due)
             issued = issue_questionnaire(self.workspace, vendor.id, issued=self.as_of, due=due)
@@ -145,13 +168,14 @@ class Jobs:
                 self.now,
             )
             if _record(self.workspace, action, self.as_of, {"questionnaire": questionnaire.id}):
-                actions.append(action)
+                actions += self._remember([action])
+            self._snap = None  # a new questionnaire is waiting for answers
         return actions
 
     def remind_questionnaires(self) -> list[Action]:
         """Remind vendors on the policy's offsets around a questionnaire's due date."""
         offsets = self.content.policy.cadence.questionnaire_reminders
-        snap = snapshot(self.workspace, self.as_of)
+        snap = self._snapshot()
         actions = []
         for q in snap.open_questionnaires:
             reached = [o for o in offsets if q.due + dt.timedelta(days=o) <= self.as_of]
@@ -190,23 +214,22 @@ class Jobs:
     ) -> list[Action]:
         """One message per vendor for the items not notified before; each item's key is
         recorded, so an item is never in two digests."""
-        new = [(a, line) for a, line in items if not _already(self.workspace, a.key)]
+        new = [(a, line) for a, line in items if not self._already(a.key)]
         if not new:
             return []
         keys = "|".join(sorted(a.key for a, _ in new))
         digest_key = f"digest:{job}:{vendor.id}:{hashlib.sha256(keys.encode()).hexdigest()[:16]}"
         body = intro + "\n\n" + "\n".join(f"- {line}" for _, line in new) + "\n"
         self.outbox.queue(Notice(digest_key, to, subject, body), self.sender, self.now)
-        return [
-            a
-            for a, _ in new
-            if _record(self.workspace, a, self.as_of, {"message": digest_key, "to": to})
-        ]
+        detail = {"message": digest_key, "to": to}
+        return self._remember(
+            _record_all(self.workspace, [(a, detail) for a, _ in new], self.as_of)
+        )
 
     def warn_evidence(self) -> list[Action]:
         """Warn relationship owners before evidence expires (policy offsets) and when it has."""
         warnings = sorted(self.content.policy.cadence.evidence_warnings)
-        snap = snapshot(self.workspace, self.as_of)
+        snap = self._snapshot()
         per_vendor: dict[str, list[tuple[Action, str]]] = {}
         for item in evidence_due(snap.evidence, self.as_of, max(warnings, default=0)):
             if item.overdue:
@@ -236,7 +259,7 @@ class Jobs:
 
     def flag_overdue_findings(self) -> list[Action]:
         """Tell each finding's owner (else the relationship owner) what is past due."""
-        snap = snapshot(self.workspace, self.as_of)
+        snap = self._snapshot()
         groups: dict[tuple[str, tuple[str, ...]], list[tuple[Action, str]]] = {}
         for f in snap.findings:
             if f.due >= self.as_of:

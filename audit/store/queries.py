@@ -20,6 +20,7 @@ from audit.store.tables import (
     EvidenceRow,
     FindingEventRow,
     FindingRow,
+    LedgerRow,
     QuestionnaireRow,
     QuestionSpecRow,
     SubmissionRow,
@@ -521,3 +522,18 @@ def assessed_pairs(session: Session) -> set[tuple[int | None, int | None]]:
     """Every (vendor submission, assessor review) pair some run has scored."""
     query = sa.select(col(AuditRunRow.submission_id), col(AuditRunRow.review_submission_id))
     return {(a, b) for a, b in session.execute(query)}
+
+
+def ledger_keys(session: Session) -> set[str]:
+    """Every key the scheduler's ledger holds."""
+    return set(session.execute(sa.select(col(LedgerRow.key))).scalars())
+
+
+def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these keys the ledger holds already (asked in chunks the database accepts)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 900):
+        chunk = list(keys[start : start + 900])
+        query = sa.select(col(LedgerRow.key)).where(col(LedgerRow.key).in_(chunk))
+        found.update(session.execute(query).scalars())
+    return found
