@@ -13,9 +13,7 @@ from audit.content.yamlsafe import parse_yaml
 from audit.errors import ContentError, InputError, Problem
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.filled import Filled, from_document
-from audit.questionnaire.sheets import read_workbook
 from audit.questionnaire.text import render_json, render_yaml
-from audit.questionnaire.workbook import render_workbook
 
 
 class NotAQuestionnaireError(ContentError):
@@ -46,7 +44,15 @@ def _read_text(path: Path, source: str, max_bytes: int) -> Filled:
 
 
 def _read_workbook(path: Path, source: str, max_bytes: int) -> Filled:
+    from audit.questionnaire.sheets import read_workbook  # openpyxl only for workbooks
+
     return read_workbook(path, source)
+
+
+def _write_workbook(questionnaire: Questionnaire) -> bytes:
+    from audit.questionnaire.workbook import render_workbook
+
+    return render_workbook(questionnaire)
 
 
 CHANNELS: dict[str, Channel] = {
@@ -55,7 +61,7 @@ CHANNELS: dict[str, Channel] = {
         Channel(
             ".xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            render_workbook,
+            _write_workbook,
             _read_workbook,
         ),
         Channel(".yaml", "application/yaml", lambda q: render_yaml(q).encode(), _read_text),
