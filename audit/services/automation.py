@@ -23,7 +23,7 @@ from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.due import Snapshot, snapshot
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
-from audit.store import queries
+from audit.store import bulk
 from audit.store.tables import LedgerRow
 from audit.vendor import Vendor
 from audit.workspace import Workspace
@@ -45,7 +45,7 @@ def _record_all(
     if not entries:
         return []
     with transaction(workspace) as session:
-        taken = queries.ledger_keys_among(session, [a.key for a, _ in entries])
+        taken = bulk.ledger_keys_among(session, [a.key for a, _ in entries])
         fresh = [(a, d) for a, d in entries if a.key not in taken]
         session.add_all(
             LedgerRow(
@@ -93,7 +93,7 @@ class Jobs:
         per action (an idle run at 10,000 vendors checks some 75,000)."""
         if self._keys is None:
             with reading(self.workspace) as session:
-                self._keys = queries.ledger_keys(session)
+                self._keys = bulk.ledger_keys(session)
         return key in self._keys
 
     def _snapshot(self) -> Snapshot:

@@ -16,7 +16,7 @@ from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.submissions import Imported, import_questionnaire
 from audit.services.vendors import refresh_tiers
-from audit.store import queries
+from audit.store import bulk
 from audit.workspace import Workspace
 
 
@@ -40,9 +40,9 @@ def fresh_submissions(
     content = workspace_content(workspace)
     refresh_tiers(workspace, content)
     with reading(workspace) as session:
-        latest = queries.latest_final_submissions(session, as_of)
-        used = queries.assessed_pairs(session)
-        tiers = {row[0]: row[2] for row in queries.vendor_listing(session)}
+        latest = bulk.latest_final_submissions(session, as_of)
+        used = bulk.assessed_pairs(session)
+        tiers = {row[0]: row[2] for row in bulk.vendor_listing(session)}
     fresh = []
     for vendor_id in sorted(tiers):
         submission = latest.get((vendor_id, Respondent.VENDOR.value))
@@ -157,7 +157,7 @@ def report_all(
     from audit.services.reports import vendor_report
 
     with reading(workspace) as session:
-        latest = queries.latest_runs(session)
+        latest = bulk.latest_runs(session)
     outcomes = []
     for vendor_id, (_, as_of, _, _) in sorted(latest.items()):
         target = (folder or workspace.reports_dir) / f"{vendor_id}-{as_of.isoformat()}.pdf"

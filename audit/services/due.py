@@ -26,7 +26,7 @@ from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import evidence_status
 from audit.services.vendors import refresh_tiers
-from audit.store import queries
+from audit.store import bulk, queries
 from audit.store.tables import QuestionnaireRow, SubmissionRow
 from audit.vendor import Vendor, vendor_from_record
 from audit.workspace import Workspace
@@ -72,7 +72,7 @@ def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
     content = workspace_content(workspace)
     refresh_tiers(workspace, content)
     with reading(workspace) as session:
-        listing = queries.vendor_listing(session)
+        listing = bulk.vendor_listing(session)
         last = {row[0]: row[6] for row in listing if row[6] is not None}
         # A questionnaire waits for answers until a final submission arrives; drafts do not
         # count. Only the vendor's part is chased: the assessor's part is the client's own work.
@@ -85,7 +85,7 @@ def snapshot(workspace: Workspace, as_of: dt.date) -> Snapshot:
             select(QuestionnaireRow).where(QuestionnaireRow.part == "vendor")
         ).all()
         evidence_rows = queries.evidence(session)
-        findings = queries.active_finding_facts(session, [s.value for s in ACTIVE])
+        findings = bulk.active_finding_facts(session, [s.value for s in ACTIVE])
     vendors = _Vendors(workspace, [row[0] for row in listing])
     cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
     open_questionnaires = [

@@ -37,7 +37,7 @@ from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import evidence_status
 from audit.services.vendors import refresh_tiers
-from audit.store import queries
+from audit.store import bulk, queries
 from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow
 from audit.vendor import vendor_from_record
 from audit.workspace import Workspace
@@ -242,11 +242,11 @@ def portfolio_report(
     # A few whole-table queries, whatever the portfolio's size: no query per vendor, and no
     # run's result JSON (a portfolio needs each run's date, score and rating only).
     with reading(workspace) as session:
-        stored = queries.vendor_records(session)
-        runs = queries.run_scores(session)
+        stored = bulk.vendor_records(session)
+        runs = bulk.run_scores(session)
         findings = [
             (row[0], FindingFacts(*row[1:]))
-            for row in queries.findings_with_opening(session, sorted(ACTIVE_FINDINGS))
+            for row in bulk.findings_with_opening(session, sorted(ACTIVE_FINDINGS))
         ]
     if not stored:
         raise InputError(

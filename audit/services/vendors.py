@@ -16,7 +16,7 @@ from audit.register import check_vendor_record, read_vendor_file
 from audit.scoping import Scope, scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.store import queries
+from audit.store import bulk, queries
 from audit.store.tables import EvidenceRow, QuestionnaireRow, SubmissionRow, VendorRevision
 from audit.tiering import TierResult, tier_vendor
 from audit.vendor import Vendor, facts, vendor_from_record, vendor_record
@@ -101,7 +101,7 @@ def vendor_listing(workspace: Workspace, tier: Tier | None = None) -> list[Vendo
     refresh_tiers(workspace, content)
     cadence = content.policy.cadence.reassess_days
     with reading(workspace) as session:
-        rows = queries.vendor_listing(session, tier.value if tier else None)
+        rows = bulk.vendor_listing(session, tier.value if tier else None)
     listing = []
     for vid, name, tier_name, points, reasons, since, as_of, rating, score in rows:
         due = next_assessment(VendorCadence(vid, Tier(tier_name), since, as_of), cadence)
@@ -178,7 +178,7 @@ def list_vendors(workspace: Workspace, tier: Tier | None = None) -> list[VendorS
     content = workspace_content(workspace)
     with reading(workspace) as session:
         rows = queries.vendors(session)
-        latest = queries.latest_runs(session)
+        latest = bulk.latest_runs(session)
     summaries = [
         _summary(vendor_from_record(row.record), content, latest.get(row.id)) for row in rows
     ]
@@ -189,7 +189,7 @@ def show_vendor(workspace: Workspace, vendor_id: str) -> VendorDetail:
     content = workspace_content(workspace)
     vendor = load_vendor(workspace, vendor_id)
     with reading(workspace) as session:
-        latest = queries.latest_runs(session).get(vendor_id)
+        latest = bulk.latest_runs(session).get(vendor_id)
         revisions = queries.vendor_revisions(session, vendor_id)
         issued = [
             (q, queries.submissions(session, q.id))
