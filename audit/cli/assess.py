@@ -184,9 +184,9 @@ def _assess_all(ctx: typer.Context, day: dt.date, tier: Tier | None, fmt: Format
     rows = [
         {
             "vendor": o.fresh.vendor_id,
-            "run": o.assessment.run_id if o.assessment else None,
-            "score": o.assessment.result.score if o.assessment else None,
-            "rating": o.assessment.result.rating.value if o.assessment else None,
+            "run": o.scored.run_id if o.scored else None,
+            "score": o.scored.score if o.scored else None,
+            "rating": o.scored.rating if o.scored else None,
             "error": o.error,
         }
         for o in outcomes

@@ -196,22 +196,22 @@ def _cycle(
     )
     rows = []
     for done in services.assess_all(workspace, as_of):
-        assessment = done.assessment
-        if assessment is None:
+        scored = done.scored
+        if scored is None:
             out.print(f"{done.fresh.vendor_id}: not assessed: {done.error}")
             continue
-        result, previous = assessment.result, assessment.previous
-        vendor_part, assessor_part, evidence = answered.get(result.vendor_id, [0, 0, 0])
+        vendor_part, assessor_part, evidence = answered.get(scored.vendor_id, [0, 0, 0])
+        previous = scored.previous_score
         rows.append(
             {
-                "vendor": result.vendor_id,
+                "vendor": scored.vendor_id,
                 "answered": f"{vendor_part} + {assessor_part}",
                 "evidence": evidence,
-                "score": f"{result.score:.1f}",
-                "change": "" if previous is None else f"{result.score - previous.score:+.1f}",
-                "rating": result.rating.value,
-                "knockouts failed": len(result.capped_by),
-                "run": assessment.run_id,
+                "score": f"{scored.score:.1f}",
+                "change": "" if previous is None else f"{scored.score - previous:+.1f}",
+                "rating": scored.rating,
+                "knockouts failed": scored.knockouts_failed,
+                "run": scored.run_id,
             }
         )
     render(rows, list(rows[0]), Format.TABLE, console=out, title="assess --all")

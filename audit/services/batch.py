@@ -55,10 +55,35 @@ def fresh_submissions(
 
 
 @dataclass(frozen=True, slots=True)
+class Scored:
+    """What a batch keeps of one assessment: not its results (ten thousand vendors' control
+    results would hold gigabytes), the figures a summary shows."""
+
+    run_id: int
+    vendor_id: str
+    score: float
+    rating: str
+    knockouts_failed: int
+    previous_score: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class BatchOutcome:
     fresh: Fresh
-    assessment: Assessment | None
+    scored: Scored | None
     error: str | None  # why this vendor was not assessed; the others go on
+
+
+def _scored(assessment: Assessment) -> Scored:
+    result = assessment.result
+    return Scored(
+        assessment.run_id or 0,
+        result.vendor_id,
+        result.score,
+        result.rating.value,
+        len(result.capped_by),
+        assessment.previous.score if assessment.previous is not None else None,
+    )
 
 
 def assess_all(
@@ -77,7 +102,7 @@ def assess_all(
     for item in todo:
         try:
             outcome = BatchOutcome(
-                item, assess(workspace, item.vendor_id, as_of, content=content), None
+                item, _scored(assess(workspace, item.vendor_id, as_of, content=content)), None
             )
         except AuditError as exc:
             outcome = BatchOutcome(item, None, exc.message)
