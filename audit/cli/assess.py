@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from audit import services
 from audit.cli.app import app, state
-from audit.cli.console import console, progress_console, styled
+from audit.cli.console import console, progress, styled
 from audit.cli.output import Format, render
 from audit.cli.params import AsOfOption, FormatOption, as_of
 from audit.errors import InputError
@@ -168,19 +167,8 @@ def assess(
 def _assess_all(ctx: typer.Context, day: dt.date, tier: Tier | None, fmt: Format) -> None:
     workspace = state(ctx).workspace()
     fresh = services.batch.fresh_submissions(workspace, day, tier)
-    with Progress(
-        TextColumn("assessing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=progress_console(),
-        transient=True,
-        disable=not fresh or fmt is not Format.TABLE,
-    ) as progress:
-        task = progress.add_task("assess", total=len(fresh))
-        outcomes = services.assess_all(
-            workspace, day, tier=tier, each=lambda _: progress.advance(task), fresh=fresh
-        )
+    with progress("assessing", len(fresh), shown=bool(fresh) and fmt is Format.TABLE) as advance:
+        outcomes = services.assess_all(workspace, day, tier=tier, each=advance, fresh=fresh)
     rows = [
         {
             "vendor": o.fresh.vendor_id,

@@ -3,7 +3,11 @@ is, never read as Rich markup (`[/]`, `[blink]`) or emoji codes (`:100:`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 
@@ -17,6 +21,16 @@ def styled(*parts: str | tuple[str, str]) -> Text:
     return Text.assemble(*parts)
 
 
-def progress_console() -> Console:
-    """Where progress bars draw: the terminal's error stream, so piped output stays clean."""
-    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+@contextmanager
+def progress(
+    label: str, total: int | None = None, *, shown: bool = True
+) -> Iterator[Callable[..., None]]:
+    """A progress bar on the error stream (piped output stays clean), gone when done; yields
+    the function to call once per item."""
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
+    stream = Console(stderr=True, highlight=False, markup=False, emoji=False)
+    with Progress(*columns, console=stream, transient=True, disable=not shown) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda *_: bar.advance(task)

@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from audit import services
 from audit.cli.app import app as main_app
 from audit.cli.app import state
-from audit.cli.console import console, progress_console
+from audit.cli.console import console, progress
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, parse_date
 from audit.errors import ContentError
@@ -143,19 +142,9 @@ def import_(
         )
         _print_imported(result)
         return
-    with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=progress_console(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("import", total=None)
+    with progress("importing") as advance:
         outcomes = services.import_questionnaires(
-            workspace,
-            files,
-            allow_unanswered=allow_unanswered,
-            each=lambda _: progress.advance(task),
+            workspace, files, allow_unanswered=allow_unanswered, each=advance
         )
     _print_many(outcomes)
 

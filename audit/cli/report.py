@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from audit import services
 from audit.cli.app import app, state
-from audit.cli.console import console, progress_console
+from audit.cli.console import console, progress
 from audit.errors import CheckFailedError, InputError, WorkspaceError
 from audit.workspace import Workspace
 
@@ -54,17 +53,8 @@ def report(
 def _report_all(workspace: Workspace, folder: Path | None) -> None:
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    with Progress(
-        TextColumn("reports"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=progress_console(),
-        transient=True,
-    ) as progress:
-        task = progress.add_task("reports", total=None)
-        outcomes = services.batch.report_all(
-            workspace, folder, each=lambda _: progress.advance(task)
-        )
+    with progress("reports") as advance:
+        outcomes = services.batch.report_all(workspace, folder, each=advance)
     failed = [o for o in outcomes if o.error]
     written = len(outcomes) - len(failed)
     where = folder or workspace.reports_dir

@@ -8,8 +8,8 @@ files of a batch (one questionnaire's evidence) are all written, then synced, th
 place, and each folder they landed in is synced once.
 
 A large file is read once: a reader thread fills buffers, each is hashed, and a writer thread
-copies it to a temporary file, which is then synced and moved into place unless the same bytes
-are already stored.
+copies it to a temporary file, which is then synced and moved into place the same way, unless
+the same bytes are already stored.
 
 Where the filesystem allows it the copy is written with O_DIRECT from page-aligned buffers: on
 the machines we measured, buffered writes of large files ran at a quarter of the speed of
@@ -163,15 +163,15 @@ def _read_all(fd: int, path: Path, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _sync_files(names: Sequence[str]) -> None:
-    """Make these files' data durable, one after the other once all are written. (A `syncfs`
-    of the whole filesystem measured barely faster, and would wait for everyone's writes.)"""
-    for name in names:
-        fd = os.open(name, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def _fsync(path: Path | str) -> None:
+    """Make a file's data, or a folder's entries, durable. (Files are synced one after the other
+    once a batch is written: a `syncfs` of the whole filesystem measured barely faster, and
+    would wait for everyone else's writes too.)"""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class BlobStore:
@@ -237,7 +237,8 @@ class BlobStore:
         """Make the new files durable, then visible: sync, move into place, sync each folder."""
         if not pending:
             return
-        _sync_files(list(pending.values()))
+        for temporary in pending.values():
+            _fsync(temporary)
         folders = set()
         for final, temporary in pending.items():
             final.parent.mkdir(exist_ok=True)
@@ -245,11 +246,7 @@ class BlobStore:
             os.replace(temporary, final)
             folders.add(final.parent)
         for folder in folders:
-            directory = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            _fsync(folder)
 
     def _put_large(self, path: Path, max_bytes: int) -> StoredBlob:
         """Stream a large file: read, hash and write overlapped (see the module's notes)."""
@@ -279,19 +276,11 @@ class BlobStore:
             writer.close()
             if writer.error is not None:
                 raise InputError(f"cannot store {path}: {writer.error.strerror}")
-            os.fsync(target)
             sha = digest.hexdigest()
             final = self.path_for(sha)
-            if final.exists():
+            if final.exists():  # bytes already held: nothing to sync or move
                 return StoredBlob(sha, size, new=False)
-            final.parent.mkdir(exist_ok=True)
-            os.chmod(temporary, 0o444)
-            os.replace(temporary, final)
-            directory = os.open(final.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            self._commit({final: temporary})
             return StoredBlob(sha, size, new=True)
         finally:
             if reader.thread.is_alive():
