@@ -100,7 +100,10 @@ class Jobs:
         """What the due rules read, once for the jobs that follow each other without changing
         it (it is read again after a job that assessed or issued something)."""
         if self._snap is None:
-            self._snap = snapshot(self.workspace, self.as_of)
+            warnings = self.content.policy.cadence.evidence_warnings
+            self._snap = snapshot(
+                self.workspace, self.as_of, evidence_within=max(warnings, default=0)
+            )
         return self._snap
 
     def _remember(self, actions: list[Action]) -> list[Action]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
+
+from sqlmodel import Session
 
 from audit.content.model import Policy
 from audit.errors import ContentError, InputError, Problem
@@ -14,7 +17,7 @@ from audit.evidence.validity import EvidenceDates, EvidenceState, Validity, requ
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor
-from audit.store import queries
+from audit.store import bulk, queries
 from audit.store.tables import EvidenceRow
 from audit.workspace import Workspace
 
@@ -101,31 +104,89 @@ def add_evidence(
         )
         session.add(row)
         session.flush()
+        record_windows(session, content.policy, [vendor_id])
     return Added(row, blob.new, already_registered=False)
 
 
-def _dates(row: EvidenceRow) -> EvidenceDates:
+class DatedEvidence(Protocol):
+    """What validity reads of a piece of evidence: a stored row, or its columns alone."""
+
+    @property
+    def vendor_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def issued(self) -> dt.date | None: ...
+    @property
+    def expires(self) -> dt.date | None: ...
+    @property
+    def period_end(self) -> dt.date | None: ...
+
+
+D = TypeVar("D", bound=DatedEvidence)
+
+
+def _dates(row: DatedEvidence) -> EvidenceDates:
     return EvidenceDates(row.kind, row.issued, row.expires, row.period_end)
+
+
+def evidence_windows(rows: Sequence[D], policy: Policy) -> Iterator[tuple[D, str, Validity, bool]]:
+    """Each row with its kind's label, the window in which it is current, and whether its kind
+    is still in the policy; bridge letters of the same vendor extend SOC reports."""
+    by_vendor: dict[str, list[EvidenceDates]] = {}
+    for row in rows:
+        by_vendor.setdefault(row.vendor_id, []).append(_dates(row))
+    for row in rows:
+        kind = policy.evidence_kinds.get(row.kind)
+        if kind is None:  # a kind removed from the policy since: say so rather than guess
+            yield row, row.kind, Validity(None, None, "kind no longer in the policy"), False
+        else:
+            yield row, kind.label, validity(kind, _dates(row), by_vendor[row.vendor_id]), True
 
 
 def evidence_status(
     rows: Sequence[EvidenceRow], policy: Policy, as_of: dt.date
 ) -> list[EvidenceStatus]:
-    """Validity and state of each row; bridge letters of the same vendor extend SOC reports."""
-    by_vendor: dict[str, list[EvidenceDates]] = {}
-    for row in rows:
-        by_vendor.setdefault(row.vendor_id, []).append(_dates(row))
-    result = []
-    for row in rows:
-        kind = policy.evidence_kinds.get(row.kind)
-        if kind is None:  # a kind removed from the policy since: say so rather than guess
-            window = Validity(None, None, "kind no longer in the policy")
-            result.append(EvidenceStatus(row, row.kind, window, EvidenceState.EXPIRED))
-            continue
-        window = validity(kind, _dates(row), by_vendor[row.vendor_id])
-        state = window.state(as_of, policy.cadence.expiring_within_days)
-        result.append(EvidenceStatus(row, kind.label, window, state))
-    return result
+    """Validity and state of each row (evidence of a kind no longer in the policy is expired)."""
+    within = policy.cadence.expiring_within_days
+    return [
+        EvidenceStatus(
+            row,
+            label,
+            window,
+            window.state(as_of, within) if known else EvidenceState.EXPIRED,
+        )
+        for row, label, window, known in evidence_windows(rows, policy)
+    ]
+
+
+def record_windows(session: Session, policy: Policy, vendor_ids: Sequence[str]) -> int:
+    """Store the window of each piece of these vendors' evidence, computed under `policy`, in
+    the caller's transaction: called where evidence is added (a bridge letter moves the end of
+    the vendor's SOC reports, so the vendor's whole evidence is looked at). Returns how many
+    rows changed."""
+    changed = 0
+    for start in range(0, len(vendor_ids), 500):
+        rows = bulk.evidence_dates(session, vendor_ids[start : start + 500])
+        updates = [
+            {"evidence_id": row.id, "until": window.valid_until, "policy": policy.sha256}
+            for row, _, window, _ in evidence_windows(rows, policy)
+            if (row.valid_until, row.window_policy) != (window.valid_until, policy.sha256)
+        ]
+        bulk.set_windows(session, updates)
+        changed += len(updates)
+    return changed
+
+
+def refresh_windows(workspace: Workspace, policy: Policy) -> int:
+    """Recompute the stored windows that another policy computed (or none yet): after a policy
+    change, or once after the upgrade that added them. Returns how many rows changed."""
+    with reading(workspace) as session:
+        stale = bulk.stale_window_vendors(session, policy.sha256)
+    if not stale:
+        return 0
+    with transaction(workspace) as session:
+        return record_windows(session, policy, stale)
 
 
 def list_evidence(

@@ -27,6 +27,7 @@ from audit.questionnaire.reader import ParsedSubmission, inspect_submission, rea
 from audit.scoping import ChecklistScope, Scope, scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
+from audit.services.evidence import record_windows
 from audit.services.questionnaires import requester
 from audit.services.vendors import load_vendor, vendor_facts
 from audit.settings import SETTINGS
@@ -236,6 +237,8 @@ def _store(
             assert evidence.id is not None  # noqa: S101 - assigned by flush
             evidence_ids[item.file] = evidence.id
             new += 1
+        if new:
+            record_windows(session, workspace_content(workspace).policy, [row.vendor_id])
         touched = sorted(set(parsed.answers) | set(parsed.comments) | set(parsed.evidence))
         answer_rows = [
             {

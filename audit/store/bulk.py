@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func
 
 from audit.store.tables import (
     AuditRunRow,
+    EvidenceRow,
     FindingRow,
     LedgerRow,
     QuestionnaireRow,
@@ -115,9 +116,11 @@ def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
-def active_finding_facts(session: Session, statuses: Sequence[str]) -> list[tuple[Any, ...]]:
-    """(id, vendor, control, severity, due, owner) of findings in these statuses: columns only,
-    for what is due across the register."""
+def active_finding_facts(
+    session: Session, statuses: Sequence[str], horizon: dt.date | None = None
+) -> list[tuple[Any, ...]]:
+    """(id, vendor, control, severity, due, owner) of findings in these statuses (due on or
+    before `horizon`, when given): columns only, for what is due across the register."""
     query = sa.select(
         col(FindingRow.id),
         col(FindingRow.vendor_id),
@@ -126,6 +129,8 @@ def active_finding_facts(session: Session, statuses: Sequence[str]) -> list[tupl
         col(FindingRow.due),
         col(FindingRow.owner),
     ).where(col(FindingRow.status).in_(list(statuses)))
+    if horizon is not None:
+        query = query.where(col(FindingRow.due) <= horizon)
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -173,3 +178,110 @@ def vendor_listing(session: Session, tier: str | None = None) -> list[tuple[Any,
     if tier is not None:
         query = query.where(col(VendorRow.tier) == tier)
     return [tuple(row) for row in session.execute(query).all()]
+
+
+def evidence_dates(
+    session: Session, vendor_ids: Sequence[str] | None = None
+) -> Sequence[sa.Row[Any]]:
+    """The evidence of these vendors (of all when None) as the columns its validity needs (id,
+    vendor_id, kind, file_name, issued, expires, period_end) and its stored window
+    (valid_until, window_policy), by vendor: no ORM object for 250,000 rows."""
+    query = sa.select(
+        col(EvidenceRow.id),
+        col(EvidenceRow.vendor_id),
+        col(EvidenceRow.kind),
+        col(EvidenceRow.file_name),
+        col(EvidenceRow.issued),
+        col(EvidenceRow.expires),
+        col(EvidenceRow.period_end),
+        col(EvidenceRow.valid_until),
+        col(EvidenceRow.window_policy),
+    ).order_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id))
+    if vendor_ids is not None:
+        query = query.where(col(EvidenceRow.vendor_id).in_(list(vendor_ids)))
+    return session.execute(query).all()
+
+
+def stale_window_vendors(session: Session, policy_sha256: str) -> list[str]:
+    """Vendors with evidence whose stored window another policy computed (or none yet)."""
+    query = (
+        sa.select(col(EvidenceRow.vendor_id))
+        .where(
+            sa.or_(
+                col(EvidenceRow.window_policy).is_(None),
+                col(EvidenceRow.window_policy) != policy_sha256,
+            )
+        )
+        .distinct()
+    )
+    return list(session.execute(query).scalars())
+
+
+def set_windows(session: Session, updates: Sequence[dict[str, Any]]) -> None:
+    """Store recomputed windows in one statement (`evidence_id`, `valid_until`, `policy`)."""
+    if updates:
+        statement = (
+            sa.update(EvidenceRow)
+            .where(col(EvidenceRow.id) == sa.bindparam("evidence_id"))
+            .values(valid_until=sa.bindparam("until"), window_policy=sa.bindparam("policy"))
+        )
+        session.connection().execute(statement, list(updates))
+
+
+def expiring_evidence(session: Session, horizon: dt.date) -> Sequence[sa.Row[Any]]:
+    """Per vendor and kind, the evidence current longest, when that ends on or before
+    `horizon` (expired, or expiring): (id, vendor_id, kind, file_name, valid_until), the
+    oldest such row where several end the same day. A kind with any evidence that does not
+    expire is never due; the grouping runs in the database on the stored windows."""
+    newest = (
+        sa.select(
+            col(EvidenceRow.vendor_id),
+            col(EvidenceRow.kind),
+            func.max(col(EvidenceRow.valid_until)).label("until"),
+        )
+        .group_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind))
+        .having(func.count(col(EvidenceRow.valid_until)) == func.count())
+        .having(func.max(col(EvidenceRow.valid_until)) <= horizon)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            func.min(col(EvidenceRow.id)).label("id"),
+            col(EvidenceRow.vendor_id),
+            col(EvidenceRow.kind),
+            col(EvidenceRow.valid_until),
+        )
+        .join(
+            newest,
+            sa.and_(
+                newest.c.vendor_id == col(EvidenceRow.vendor_id),
+                newest.c.kind == col(EvidenceRow.kind),
+                newest.c.until == col(EvidenceRow.valid_until),
+            ),
+        )
+        .group_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.valid_until))
+        .subquery()
+    )
+    named = sa.select(
+        query.c.id,
+        query.c.vendor_id,
+        query.c.kind,
+        col(EvidenceRow.file_name),
+        query.c.valid_until,
+    ).join(EvidenceRow, col(EvidenceRow.id) == query.c.id)
+    return session.execute(named).all()
+
+
+def unanswered_questionnaires(session: Session) -> Sequence[sa.Row[Any]]:
+    """(id, vendor_id, issued, due) of the vendor's-part questionnaires no final submission has
+    answered (drafts do not count; the assessor's part is the client's own work, not chased)."""
+    final = sa.select(col(SubmissionRow.questionnaire_id)).where(
+        col(SubmissionRow.status) == "final"
+    )
+    query = sa.select(
+        col(QuestionnaireRow.id),
+        col(QuestionnaireRow.vendor_id),
+        col(QuestionnaireRow.issued),
+        col(QuestionnaireRow.due),
+    ).where(col(QuestionnaireRow.part) == "vendor", col(QuestionnaireRow.id).not_in(final))
+    return session.execute(query).all()

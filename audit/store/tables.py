@@ -126,6 +126,7 @@ class EvidenceRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("vendor_id", "sha256", "kind"),
         Index("ix_evidence_vendor_kind", "vendor_id", "kind"),
+        Index("ix_evidence_vendor_kind_until", "vendor_id", "kind", "valid_until"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,6 +141,10 @@ class EvidenceRow(SQLModel, table=True):
     controls: list[str] = _json()
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
     added_at: dt.datetime = _stamp()
+    # Derived: the last day it is current (None: it does not expire) under the policy whose
+    # hash is in window_policy; recomputed when the policy changes (see services.evidence).
+    valid_until: dt.date | None = None
+    window_policy: str | None = Field(default=None, max_length=64)
 
 
 class AuditRunRow(SQLModel, table=True):

@@ -132,3 +132,40 @@ def test_refusals_change_nothing(dcli, db_workspace: Workspace, registered, tmp_
         assert message in result.output, (message, result.output)
     assert snapshot(db_workspace.database_url) == before
     assert not [p for p in db_workspace.evidence_dir.rglob("*") if p.is_file()]
+
+
+def _due_evidence(dcli, as_of: str, within: str = "30") -> list[dict]:
+    result = dcli("due", "--as-of", as_of, "--within", within, "-f", "json")
+    assert result.exit_code == 0, result.output
+    return [item for item in json.loads(result.output) if item["kind"] == "evidence"]
+
+
+def test_stored_windows_follow_bridge_letters_and_policy_changes(
+    dcli, db_workspace: Workspace, registered, tmp_path: Path
+) -> None:
+    """`due` reads each document's window from the store: a bridge letter added later moves
+    the window of the report it bridges, and a changed policy recomputes every window."""
+    report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
+    report.write_text("report")
+    bridge.write_text("bridge")
+    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    (due,) = _due_evidence(dcli, "2026-09-15")
+    assert due["vendor"] == VENDOR and due["due"] == "2026-09-30"
+    dcli(
+        "evidence", "add", VENDOR, bridge, "--kind", "soc2_bridge_letter",
+        "--issued", "2026-10-01", "--expires", "2027-01-15",
+    )  # fmt: skip
+    assert _due_evidence(dcli, "2026-09-15") == []  # bridged to 2026-12-30
+    assert [d["due"] for d in _due_evidence(dcli, "2026-12-14")] == ["2026-12-30"]
+    listed = json.loads(dcli("evidence", "list", VENDOR, "-f", "json").output)
+    assert {r["kind"]: r["valid_until"] for r in listed}["soc2_type2"] == "2026-12-30"
+
+    policy = db_workspace.policy_path
+    text = policy.read_text()
+    old = "validity: {rule: period_end_plus, months: 12, bridge_kind: soc2_bridge_letter"
+    assert old in text
+    policy.write_text(text.replace(old, old.replace("months: 12", "months: 6")))
+    # Six months from the period end, bridged by three at most: 2026-06-30.
+    assert [d["due"] for d in _due_evidence(dcli, "2026-06-20")] == ["2026-06-30"]
+    listed = json.loads(dcli("evidence", "list", VENDOR, "-f", "json").output)
+    assert {r["kind"]: r["valid_until"] for r in listed}["soc2_type2"] == "2026-06-30"
