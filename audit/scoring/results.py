@@ -127,11 +127,20 @@ class AuditResult:
         }
 
     def canonical_json(self) -> bytes:
-        """Same inputs, same bytes: sorted keys, no whitespace, UTF-8."""
-        return json.dumps(
-            self.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ).encode("utf-8")
+        return canonical_json(self.as_dict())
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        return digest(self.as_dict())
+
+
+def canonical_json(data: Mapping[str, Any]) -> bytes:
+    """Same inputs, same bytes: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def digest(data: Mapping[str, Any]) -> str:
+    """The SHA-256 of a result's canonical JSON (`AuditResult.as_dict()`)."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()

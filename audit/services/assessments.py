@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session
 
 from audit.content.model import ContentSet
 from audit.errors import InputError, NotFoundError
-from audit.findings import Action, FindingState, FindingStatus, transitions
+from audit.findings import Action, FindingState, FindingStatus, Transition, transitions
 from audit.model import Respondent, Severity
 from audit.scoping import scope_vendor
 from audit.scoring import (
@@ -23,18 +23,14 @@ from audit.scoring import (
     compile_controls,
     score_controls,
 )
+from audit.scoring.results import digest
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor, vendor_tier
-from audit.store import queries
-from audit.store.tables import (
-    AuditRunRow,
-    FindingEventRow,
-    FindingRow,
-    SubmissionRow,
-    utcnow,
-)
-from audit.vendor import facts
+from audit.store import assessing, queries
+from audit.store.assessing import Part, RunSummary, StoredFinding
+from audit.store.tables import AuditRunRow, utcnow
+from audit.vendor import Vendor, facts
 from audit.workspace import Workspace
 
 
@@ -42,10 +38,10 @@ from audit.workspace import Workspace
 class Assessment:
     run_id: int | None  # None for a preview, which records nothing
     result: AuditResult
-    findings: tuple[FindingRow, ...]
-    previous: AuditRunRow | None
-    submission: SubmissionRow
-    review: SubmissionRow | None  # the assessor's part, when one was answered
+    findings: tuple[StoredFinding, ...]  # those this run opened, changed or resolved
+    previous: RunSummary | None
+    submission: Part
+    review: Part | None  # the assessor's part, when one was answered
 
     @property
     def preview(self) -> bool:
@@ -76,38 +72,39 @@ def content_inputs(content: ContentSet) -> dict[str, Any]:
     }
 
 
-def _submission_inputs(row: SubmissionRow | None) -> dict[str, Any] | None:
-    if row is None:
+def _submission_inputs(part: Part | None) -> dict[str, Any] | None:
+    if part is None:
         return None
     return {
-        "questionnaire": row.questionnaire_id,
-        "version": row.version,
-        "sha256": row.sha256,
-        "status": row.status,
-        "completed_by": row.completed_by,
+        "questionnaire": part.questionnaire_id,
+        "version": part.version,
+        "sha256": part.sha256,
+        "status": part.status,
+        "completed_by": part.completed_by,
     }
 
 
-def _answers_of(
-    session: Session, submission: SubmissionRow | None, controls: set[str]
-) -> tuple[dict[str, Any], dict[str, str], dict[str, tuple[int, ...]]]:
+Answers = tuple[dict[str, Any], dict[str, str], dict[str, tuple[int, ...]]]
+
+
+def _answers_of(rows: Sequence[Any], part: Part | None, controls: set[str]) -> Answers:
     """Answers, comments and citations of one part, for the controls that part answers."""
-    if submission is None or submission.id is None:
+    if part is None:
         return {}, {}, {}
-    rows = [a for a in queries.answers(session, submission.id) if a.control_id in controls]
+    mine = [a for a in rows if a.submission_id == part.id and a.control_id in controls]
     return (
-        {a.control_id: a.value for a in rows if a.value is not None},
-        {a.control_id: a.comment for a in rows if a.comment},
-        {a.control_id: tuple(a.evidence) for a in rows if a.evidence},
+        {a.control_id: a.value for a in mine if a.value is not None},
+        {a.control_id: a.comment for a in mine if a.comment},
+        {a.control_id: tuple(a.evidence) for a in mine if a.evidence},
     )
 
 
 def _vendor_submission(
     session: Session, vendor_id: str, as_of: dt.date, include_draft: bool
-) -> SubmissionRow:
+) -> Part:
     submission = queries.submission_as_of(session, vendor_id, as_of, include_draft=include_draft)
     if submission is not None and submission.id is not None:
-        return submission
+        return Part.of(submission)
     draft = queries.submission_as_of(session, vendor_id, as_of, include_draft=True)
     if draft is not None:
         raise InputError(
@@ -123,6 +120,25 @@ def _vendor_submission(
     )
 
 
+def _parts(
+    session: Session,
+    vendor_id: str,
+    as_of: dt.date,
+    include_draft: bool,
+    known: tuple[int, int | None] | None,
+) -> tuple[Part, Part | None]:
+    """The vendor's submission and the assessor's review to score: those a batch already
+    found, or the newest as of the date."""
+    if known is not None:
+        found = assessing.parts(session, [i for i in known if i is not None])
+        return found[known[0]], found[known[1]] if known[1] is not None else None
+    submission = _vendor_submission(session, vendor_id, as_of, include_draft)
+    review = queries.submission_as_of(
+        session, vendor_id, as_of, part=Respondent.ASSESSOR.value, include_draft=include_draft
+    )
+    return submission, Part.of(review) if review is not None else None
+
+
 def assess(
     workspace: Workspace,
     vendor_id: str,
@@ -130,14 +146,17 @@ def assess(
     *,
     include_draft: bool = False,
     content: ContentSet | None = None,
+    vendor: Vendor | None = None,
+    parts: tuple[int, int | None] | None = None,
 ) -> Assessment:
     """Score the vendor's latest final submission, joined with the assessor's part, as of a
     date, and record the run and its findings.
 
     With `include_draft` the newest submissions of any status are scored as a preview: the
-    result is returned and nothing is recorded."""
+    result is returned and nothing is recorded. A batch passes what it has already read: the
+    vendor, and the ids of the submission and review to score."""
     content = content or workspace_content(workspace)
-    vendor = load_vendor(workspace, vendor_id)
+    vendor = vendor or load_vendor(workspace, vendor_id)
     as_of = as_of or dt.date.today()
     tier = vendor_tier(vendor, content)
     vendor_facts = facts(vendor, tier.tier)
@@ -146,16 +165,14 @@ def assess(
     by_part = {part: {c.id for c in scope.controls if c.answered_by is part} for part in Respondent}
     # A preview reads in a session that is never committed.
     with (reading if include_draft else transaction)(workspace) as session:
-        submission = _vendor_submission(session, vendor_id, as_of, include_draft)
-        review = queries.submission_as_of(
-            session, vendor_id, as_of, part=Respondent.ASSESSOR.value, include_draft=include_draft
-        )
-        answers, comments, cited = _answers_of(session, submission, by_part[Respondent.VENDOR])
-        more = _answers_of(session, review, by_part[Respondent.ASSESSOR])
+        submission, review = _parts(session, vendor_id, as_of, include_draft, parts)
+        rows = assessing.answers(session, [p.id for p in (submission, review) if p is not None])
+        answers, comments, cited = _answers_of(rows, submission, by_part[Respondent.VENDOR])
+        more = _answers_of(rows, review, by_part[Respondent.ASSESSOR])
         answers, comments, cited = answers | more[0], comments | more[1], cited | more[2]
-        evidence_rows = queries.evidence(session, vendor_id)
+        evidence_rows = assessing.evidence(session, vendor_id)
         evidence = [
-            Evidence(e.id or 0, e.kind, e.issued, e.expires, e.period_end, tuple(e.controls))
+            Evidence(e.id, e.kind, e.issued, e.expires, e.period_end, tuple(e.controls or ()))
             for e in evidence_rows
         ]
         inputs = content_inputs(content) | {
@@ -176,25 +193,26 @@ def assess(
             comments,
         )
         result = aggregate(vendor_id, tier.tier, results, content.policy, as_of, inputs)
-        previous_runs = queries.runs(session, vendor_id)
-        previous = previous_runs[-1] if previous_runs else None
+        previous = assessing.newest_run(session, vendor_id)
         if include_draft:
             return Assessment(None, result, (), previous, submission, review)
-        run_id = queries.insert_run(
+        stored = result.as_dict()
+        run_id = assessing.insert_run(
             session,
-            AuditRunRow(
-                vendor_id=vendor_id,
-                as_of=as_of,
-                tier=tier.tier.value,
-                score=result.score,
-                rating=result.rating.value,
-                band_rating=result.band_rating.value,
-                sha256=result.sha256,
-                submission_id=submission.id,
-                review_submission_id=review.id if review is not None else None,
-                inputs=inputs,
-                result=result.as_dict(),
-            ),
+            {
+                "vendor_id": vendor_id,
+                "as_of": as_of,
+                "tier": tier.tier.value,
+                "score": result.score,
+                "rating": result.rating.value,
+                "band_rating": result.band_rating.value,
+                "sha256": digest(stored),
+                "submission_id": submission.id,
+                "review_submission_id": review.id if review is not None else None,
+                "inputs": inputs,
+                "result": stored,
+                "created_at": utcnow(),
+            },
         )
         findings = _apply_findings(session, vendor_id, run_id, result, content)
     return Assessment(run_id, result, findings, previous, submission, review)
@@ -202,68 +220,100 @@ def assess(
 
 def _apply_findings(
     session: Session, vendor_id: str, run_id: int, result: AuditResult, content: ContentSet
-) -> tuple[FindingRow, ...]:
-    existing = {f.control_id: f for f in queries.findings_of(session, vendor_id)}
+) -> tuple[StoredFinding, ...]:
+    """Open, update and resolve the vendor's findings as this run says, with an event for each
+    change: a few statements per vendor, whatever the number of findings."""
+    existing = assessing.findings(session, vendor_id)
     previous = {
         cid: FindingState(
-            f.id or 0,
-            cid,
-            Severity(f.severity),
-            FindingStatus(f.status),
-            f.due,
-            f.accepted_until,
+            f.id, cid, Severity(f.severity), FindingStatus(f.status), f.due, f.accepted_until
         )
         for cid, f in existing.items()
     }
+    changes = transitions(previous, result, content.controls, content.policy)
     now = utcnow()
-    actor = f"audit run #{run_id}"
-    touched = []
-    for change in transitions(previous, result, content.controls, content.policy):
-        row = existing.get(change.control_id)
-        before = row.status if row is not None else None
-        if row is None:
-            row = FindingRow(
-                vendor_id=vendor_id,
-                control_id=change.control_id,
-                severity=change.severity.value,
-                status=change.status.value,
-                due=change.due,
-                opened_run_id=run_id,
-                last_seen_run_id=run_id,
-            )
-        else:
-            row.status = change.status.value
-            row.due = change.due
-            row.updated_at = now
-            if change.action is Action.RESOLVED:
-                row.resolved_run_id = run_id
-            else:
-                row.last_seen_run_id = run_id
-                if change.action in (Action.REOPENED, Action.ACCEPTANCE_EXPIRED):
-                    row.resolved_run_id = None
-                    row.opened_run_id = (
-                        run_id if change.action is Action.REOPENED else row.opened_run_id
-                    )
-                    row.accepted_until = (
-                        None if change.action is Action.ACCEPTANCE_EXPIRED else row.accepted_until
-                    )
-        session.add(row)
-        session.flush()
-        assert row.id is not None  # noqa: S101 - assigned by flush
-        session.add(
-            FindingEventRow(
-                finding_id=row.id,
-                run_id=run_id,
-                at=now,
-                actor=actor,
-                action=change.action.value,
-                from_status=before,
-                to_status=change.status.value,
-                note=change.note,
-            )
+    created = [c for c in changes if c.control_id not in existing]
+    new_ids = assessing.insert_findings(
+        session,
+        [
+            {
+                "vendor_id": vendor_id,
+                "control_id": c.control_id,
+                "severity": c.severity.value,
+                "status": c.status.value,
+                "due": c.due,
+                "opened_run_id": run_id,
+                "last_seen_run_id": run_id,
+                "updated_at": now,
+            }
+            for c in created
+        ],
+    )
+    after = {
+        c.control_id: StoredFinding(
+            i, c.control_id, c.severity.value, c.status.value, c.due, run_id, run_id, None, None
         )
-        touched.append(row)
-    return tuple(touched)
+        for c, i in zip(created, new_ids, strict=True)
+    }
+    for change in changes:
+        row = existing.get(change.control_id)
+        if row is not None:
+            after[change.control_id] = _changed(row, change, run_id)
+    assessing.update_findings(
+        session,
+        [
+            {
+                "finding_id": f.id,
+                "status": f.status,
+                "due": f.due,
+                "opened_run_id": f.opened_run_id,
+                "last_seen_run_id": f.last_seen_run_id,
+                "resolved_run_id": f.resolved_run_id,
+                "accepted_until": f.accepted_until,
+                "updated_at": now,
+            }
+            for cid, f in after.items()
+            if cid in existing
+        ],
+    )
+    actor = f"audit run #{run_id}"
+    assessing.insert_events(
+        session,
+        [
+            {
+                "finding_id": after[c.control_id].id,
+                "run_id": run_id,
+                "at": now,
+                "actor": actor,
+                "action": c.action.value,
+                "from_status": existing[c.control_id].status if c.control_id in existing else None,
+                "to_status": c.status.value,
+                "note": c.note,
+            }
+            for c in changes
+        ],
+    )
+    return tuple(after[c.control_id] for c in changes)
+
+
+def _changed(row: StoredFinding, change: Transition, run_id: int) -> StoredFinding:
+    """An existing finding after this run's transition."""
+    if change.action is Action.RESOLVED:
+        return replace(row, status=change.status.value, due=change.due, resolved_run_id=run_id)
+    opened, resolved, accepted = row.opened_run_id, row.resolved_run_id, row.accepted_until
+    if change.action in (Action.REOPENED, Action.ACCEPTANCE_EXPIRED):
+        resolved = None
+        opened = run_id if change.action is Action.REOPENED else opened
+        accepted = None if change.action is Action.ACCEPTANCE_EXPIRED else accepted
+    return replace(
+        row,
+        status=change.status.value,
+        due=change.due,
+        opened_run_id=opened,
+        last_seen_run_id=run_id,
+        resolved_run_id=resolved,
+        accepted_until=accepted,
+    )
 
 
 def history(workspace: Workspace, vendor_id: str) -> Sequence[AuditRunRow]:

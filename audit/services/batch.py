@@ -17,6 +17,7 @@ from audit.services.database import reading
 from audit.services.submissions import Imported, import_questionnaire
 from audit.services.vendors import refresh_tiers
 from audit.store import bulk
+from audit.vendor import vendor_from_record
 from audit.workspace import Workspace
 
 
@@ -99,11 +100,19 @@ def assess_all(
     content = workspace_content(workspace)
     outcomes = []
     todo = fresh_submissions(workspace, as_of, tier) if fresh is None else fresh
+    with reading(workspace) as session:  # one query for the register, not one per vendor
+        records = {row[0]: row[4] for row in bulk.vendor_records(session)}
     for item in todo:
         try:
-            outcome = BatchOutcome(
-                item, _scored(assess(workspace, item.vendor_id, as_of, content=content)), None
+            assessment = assess(
+                workspace,
+                item.vendor_id,
+                as_of,
+                content=content,
+                vendor=vendor_from_record(records[item.vendor_id]),
+                parts=(item.submission_id, item.review_id),
             )
+            outcome = BatchOutcome(item, _scored(assessment), None)
         except AuditError as exc:
             outcome = BatchOutcome(item, None, exc.message)
         outcomes.append(outcome)
