@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from audit.content.schemas import validate
 from audit.content.yamlsafe import Document, parse_yaml
 from audit.errors import ContentError, Problem
 from audit.vendor import Vendor, vendor_from_record
@@ -205,6 +204,8 @@ def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]
             {"vendors": document.data},
             {("vendors", *k): v for k, v in document.lines.items()},
         )
+    from audit.content.schemas import validate  # jsonschema: only for registers read
+
     problems = validate("vendor", document)
     if not problems:
         problems = _semantic_problems(document)
@@ -215,6 +216,8 @@ def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]
 
 def check_vendor_record(record: dict[str, Any], source: str) -> Vendor:
     """One vendor record (from `vendors add`), checked like a file."""
+    from audit.content.schemas import validate
+
     document = Document(source, {"vendors": [record]}, {})
     problems = validate("vendor", document) or _semantic_problems(document)
     if problems:

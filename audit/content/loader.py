@@ -34,7 +34,6 @@ from audit.content.model import (
     ValidityRule,
     frozen_map,
 )
-from audit.content.schemas import validate
 from audit.content.yamlsafe import MAX_BYTES, Document, parse_yaml
 from audit.errors import ContentError, Problem
 from audit.model import AnswerType, Rating, Respondent, Severity, Tier
@@ -73,6 +72,8 @@ def load_document(
         return None, exc.problems
     if not isinstance(document.data, dict):
         return None, [Problem(source, "expected a mapping at the top of the file", line=1)]
+    from audit.content.schemas import validate  # jsonschema: only when content is read
+
     return document, validate(schema, document)
 
 

@@ -32,7 +32,7 @@ from audit.services.questionnaires import requester
 from audit.services.vendors import load_vendor, vendor_facts
 from audit.settings import SETTINGS
 from audit.store import queries
-from audit.store.tables import AnswerRow, EvidenceRow, QuestionnaireRow, SubmissionRow
+from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow, utcnow
 from audit.workspace import Workspace
 
 DEFAULT_EVIDENCE_BYTES = next(s.default for s in SETTINGS if s.name == "max_evidence_bytes")
@@ -213,30 +213,38 @@ def _store(
     with transaction(workspace) as session:
         versions = [s.version for s in queries.submissions(session, row.id)]
         version = max(versions, default=0) + 1
+        held = queries.evidence_keys(session, row.vendor_id)  # (sha256, kind) -> id
         evidence_ids: dict[str, int] = {}
+        fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
+        rows = []
         for item in parsed.declared:
             blob = stored[item.file]
-            existing = queries.evidence_by_hash(session, row.vendor_id, blob.sha256, item.kind)
-            if existing is not None and existing.id is not None:
-                evidence_ids[item.file] = existing.id
+            key = (blob.sha256, item.kind)
+            if key in held:
+                evidence_ids[item.file] = held[key]
                 known += 1
-                continue
-            evidence = EvidenceRow(
-                vendor_id=row.vendor_id,
-                kind=item.kind,
-                sha256=blob.sha256,
-                file_name=item.file,
-                size=blob.size,
-                issued=item.issued,
-                expires=item.expires,
-                period_end=item.period_end,
-                controls=list(item.controls),
-            )
-            session.add(evidence)
-            session.flush()
-            assert evidence.id is not None  # noqa: S101 - assigned by flush
-            evidence_ids[item.file] = evidence.id
-            new += 1
+            elif key in fresh:
+                fresh[key].append(item.file)
+            else:
+                fresh[key] = [item.file]
+                rows.append(
+                    {
+                        "vendor_id": row.vendor_id,
+                        "kind": item.kind,
+                        "sha256": blob.sha256,
+                        "file_name": item.file,
+                        "size": blob.size,
+                        "issued": item.issued,
+                        "expires": item.expires,
+                        "period_end": item.period_end,
+                        "controls": list(item.controls),
+                        "added_at": utcnow(),
+                    }
+                )
+        for ids, names in zip(queries.insert_evidence(session, rows), fresh.values(), strict=True):
+            evidence_ids.update(dict.fromkeys(names, ids))
+        new = len(rows)
+        known += sum(len(names) - 1 for names in fresh.values())
         if new:
             record_windows(session, workspace_content(workspace).policy, [row.vendor_id])
         touched = sorted(set(parsed.answers) | set(parsed.comments) | set(parsed.evidence))

@@ -224,6 +224,23 @@ def evidence_by_hash(
     return session.exec(query).first()
 
 
+def evidence_keys(session: Session, vendor_id: str) -> dict[tuple[str, str], int]:
+    """The vendor's evidence ids by (sha256, kind): what a new submission may already hold."""
+    query = sa.select(col(EvidenceRow.sha256), col(EvidenceRow.kind), col(EvidenceRow.id)).where(
+        col(EvidenceRow.vendor_id) == vendor_id
+    )
+    return {(sha, kind): i for sha, kind, i in session.execute(query)}
+
+
+def insert_evidence(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert evidence rows in one statement; their ids in the order given."""
+    if not rows:
+        return []
+    table = EvidenceRow.__table__  # type: ignore[attr-defined]
+    statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in session.execute(statement, list(rows)).scalars()]
+
+
 def evidence(session: Session, vendor_id: str | None = None) -> Sequence[EvidenceRow]:
     query = select(EvidenceRow).order_by(
         col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id)

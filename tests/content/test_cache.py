@@ -46,3 +46,37 @@ def test_a_damaged_entry_means_a_fresh_load(workspace: Workspace) -> None:
     entry.write_bytes(b"not a pickle")
     cache._memory.clear()
     assert workspace_content(workspace) == first
+
+
+def test_within_a_process_an_edit_of_the_same_size_is_seen(workspace: Workspace) -> None:
+    """The process remembers the hash of unchanged files by their size and times; a file
+    changed moments ago (its time may not have moved) is hashed again, never trusted."""
+    import os
+
+    first = workspace_content(workspace)
+    path = workspace.checklists_dir / "security.yaml"
+    old = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("title: Information security", "title: Information SECURITY", 1))
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # the same size and the same mtime
+    changed = workspace_content(workspace)
+    assert changed.checklist("security").title == "Information SECURITY"
+    assert first.checklist("security").title == "Information security"
+
+
+def test_unchanged_files_are_not_hashed_again_in_the_same_process(
+    workspace: Workspace, monkeypatch
+) -> None:
+    import os
+    import time
+
+    for path in [*workspace.checklists_dir.rglob("*.yaml"), workspace.policy_path]:
+        past = time.time_ns() - 10 * 1_000_000_000
+        os.utime(path, ns=(past, past))
+    monkeypatch.setattr(cache, "_RACY_NS", 0)  # ctime moved with utime: only for this test
+    workspace_content(workspace)
+    hashed = []
+    original = cache.content_key
+    monkeypatch.setattr(cache, "content_key", lambda *a: hashed.append(1) or original(*a))
+    workspace_content(workspace)
+    assert hashed == []
