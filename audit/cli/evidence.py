@@ -10,7 +10,7 @@ import typer
 from audit import services
 from audit.cli.app import state
 from audit.cli.console import console
-from audit.cli.output import Format, render
+from audit.cli.output import Format, page_size, render
 from audit.cli.params import (
     AsOfOption,
     FormatOption,
@@ -70,11 +70,13 @@ def list_(
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Evidence with kind, file, SHA-256, validity and state (current, expiring, expired)."""
-    statuses = services.list_evidence(
+    statuses, total = services.list_evidence(
         state(ctx).workspace(),
         vendor_id,
         as_of=as_of(as_of_date),
         expiring_within=expiring_within,
+        limit=page_size(fmt, limit),
+        offset=offset,
     )
     rows = [
         {
@@ -91,4 +93,4 @@ def list_(
         for s in statuses
     ]
     columns = ["id", "vendor", "kind", "valid_until", "state", "file", "sha256"]
-    render(rows, columns, fmt, title="Evidence", wide=wide, paged=True, limit=limit, offset=offset)
+    render(rows, columns, fmt, title="Evidence", wide=wide, offset=offset, total=total)

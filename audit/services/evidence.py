@@ -195,19 +195,41 @@ def list_evidence(
     *,
     as_of: dt.date | None = None,
     expiring_within: int | None = None,
-) -> list[EvidenceStatus]:
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[EvidenceStatus], int]:
+    """A page of evidence (all when `limit` is None) with validity and state, and how many
+    match in all. The filter and the page are the database's work, on the stored windows; the
+    state of the rows shown is computed from the policy, with their vendors' bridge letters."""
     content = workspace_content(workspace)
     if vendor_id is not None:
         load_vendor(workspace, vendor_id)
     as_of = as_of or dt.date.today()
+    refresh_windows(workspace, content.policy)
+    until = None if expiring_within is None else as_of + dt.timedelta(days=expiring_within)
     with reading(workspace) as session:
-        rows = queries.evidence(session, vendor_id)
-    statuses = evidence_status(rows, content.policy, as_of)
-    if expiring_within is None:
-        return statuses
-    horizon = as_of + dt.timedelta(days=expiring_within)
-    return [
-        s
-        for s in statuses
-        if s.validity.valid_until is not None and s.validity.valid_until <= horizon
+        rows = queries.evidence(session, vendor_id, until=until, limit=limit, offset=offset)
+        if limit is None:
+            total = len(rows) + offset
+        else:
+            total = queries.count_evidence(session, vendor_id, until=until)
+        # Each row's window needs every document of its vendor (a bridge letter may be off
+        # the page, or filtered out): the columns of the page's vendors, or of all for a long
+        # listing.
+        vendors = sorted({row.vendor_id for row in rows})
+        related = bulk.evidence_dates(session, vendors if len(vendors) <= 500 else None)
+    shown = {row.id for row in rows}
+    within = content.policy.cadence.expiring_within_days
+    by_id = {row.id: row for row in rows}
+    statuses = [
+        EvidenceStatus(
+            by_id[other.id],
+            label,
+            window,
+            window.state(as_of, within) if known else EvidenceState.EXPIRED,
+        )
+        for other, label, window, known in evidence_windows(related, content.policy)
+        if other.id in shown
     ]
+    order = {row.id: i for i, row in enumerate(rows)}
+    return sorted(statuses, key=lambda s: order[s.evidence.id or 0]), total

@@ -241,13 +241,46 @@ def insert_evidence(session: Session, rows: Sequence[dict[str, Any]]) -> list[in
     return [int(i) for i in session.execute(statement, list(rows)).scalars()]
 
 
-def evidence(session: Session, vendor_id: str | None = None) -> Sequence[EvidenceRow]:
-    query = select(EvidenceRow).order_by(
-        col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id)
-    )
+def _evidence_filters(vendor_id: str | None, until: dt.date | None) -> list[Any]:
+    filters: list[Any] = []
     if vendor_id is not None:
-        query = query.where(EvidenceRow.vendor_id == vendor_id)
+        filters.append(col(EvidenceRow.vendor_id) == vendor_id)
+    if until is not None:  # on the stored windows: evidence that stops being current by then
+        filters += [
+            col(EvidenceRow.valid_until).is_not(None),
+            col(EvidenceRow.valid_until) <= until,
+        ]
+    return filters
+
+
+def evidence(
+    session: Session,
+    vendor_id: str | None = None,
+    *,
+    until: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Sequence[EvidenceRow]:
+    """Evidence by vendor, kind and id: of one vendor or all, only what stops being current
+    by `until` when given, a page when `limit` is given."""
+    query = (
+        select(EvidenceRow)
+        .where(*_evidence_filters(vendor_id, until))
+        .order_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id))
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
     return session.exec(query).all()
+
+
+def count_evidence(
+    session: Session, vendor_id: str | None = None, *, until: dt.date | None = None
+) -> int:
+    query = (
+        sa.select(func.count()).select_from(EvidenceRow).where(*_evidence_filters(vendor_id, until))
+    )
+    return int(session.execute(query).scalar_one())
 
 
 def submission_as_of(

@@ -76,6 +76,12 @@ def test_bridge_letter_and_expiring_filter(dcli, registered, tmp_path: Path) -> 
         ).output
     )
     assert [r["kind"] for r in soon] == ["soc2_type2"]
+    # A page holding the report alone still reads the bridge letter that is off the page.
+    paged = dcli(
+        "evidence", "list", VENDOR, "--offset", "1", "--limit", "1", "--as-of", "2026-12-14"
+    )
+    assert paged.exit_code == 0, paged.output
+    assert "2026-12-30" in paged.output and "showing 2-2 of 2" in paged.output
 
 
 def test_refusals_change_nothing(dcli, db_workspace: Workspace, registered, tmp_path: Path) -> None:
