@@ -232,44 +232,34 @@ def expiring_evidence(session: Session, horizon: dt.date) -> Sequence[sa.Row[Any
     """Per vendor and kind, the evidence current longest, when that ends on or before
     `horizon` (expired, or expiring): (id, vendor_id, kind, file_name, valid_until), the
     oldest such row where several end the same day. A kind with any evidence that does not
-    expire is never due; the grouping runs in the database on the stored windows."""
-    newest = (
-        sa.select(
-            col(EvidenceRow.vendor_id),
-            col(EvidenceRow.kind),
-            func.max(col(EvidenceRow.valid_until)).label("until"),
-        )
-        .group_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind))
-        .having(func.count(col(EvidenceRow.valid_until)) == func.count())
-        .having(func.max(col(EvidenceRow.valid_until)) <= horizon)
-        .subquery()
+    expire is never due. On the stored windows: a range of the `valid_until` index, each
+    candidate checked against its vendor's other documents of the kind."""
+    other = sa.orm.aliased(EvidenceRow)
+    ends: Any = col(EvidenceRow.valid_until)
+    other_ends: Any = other.valid_until
+    outlasts = sa.or_(
+        other_ends.is_(None),
+        other_ends > ends,
+        sa.and_(other_ends == ends, col(other.id) < col(EvidenceRow.id)),
     )
-    query = (
-        sa.select(
-            func.min(col(EvidenceRow.id)).label("id"),
-            col(EvidenceRow.vendor_id),
-            col(EvidenceRow.kind),
-            col(EvidenceRow.valid_until),
+    replaced = (
+        sa.select(sa.literal(1))
+        .where(
+            col(other.vendor_id) == col(EvidenceRow.vendor_id),
+            col(other.kind) == col(EvidenceRow.kind),
+            col(other.id) != col(EvidenceRow.id),
+            outlasts,
         )
-        .join(
-            newest,
-            sa.and_(
-                newest.c.vendor_id == col(EvidenceRow.vendor_id),
-                newest.c.kind == col(EvidenceRow.kind),
-                newest.c.until == col(EvidenceRow.valid_until),
-            ),
-        )
-        .group_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.valid_until))
-        .subquery()
+        .exists()
     )
-    named = sa.select(
-        query.c.id,
-        query.c.vendor_id,
-        query.c.kind,
+    query = sa.select(
+        col(EvidenceRow.id),
+        col(EvidenceRow.vendor_id),
+        col(EvidenceRow.kind),
         col(EvidenceRow.file_name),
-        query.c.valid_until,
-    ).join(EvidenceRow, col(EvidenceRow.id) == query.c.id)
-    return session.execute(named).all()
+        ends,
+    ).where(ends <= horizon, ~replaced)
+    return session.execute(query).all()
 
 
 def unanswered_questionnaires(session: Session) -> Sequence[sa.Row[Any]]:

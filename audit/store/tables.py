@@ -143,7 +143,7 @@ class EvidenceRow(SQLModel, table=True):
     added_at: dt.datetime = _stamp()
     # Derived: the last day it is current (None: it does not expire) under the policy whose
     # hash is in window_policy; recomputed when the policy changes (see services.evidence).
-    valid_until: dt.date | None = None
+    valid_until: dt.date | None = Field(default=None, index=True)
     window_policy: str | None = Field(default=None, max_length=64)
 
 

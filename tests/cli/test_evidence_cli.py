@@ -175,3 +175,24 @@ def test_stored_windows_follow_bridge_letters_and_policy_changes(
     assert [d["due"] for d in _due_evidence(dcli, "2026-06-20")] == ["2026-06-30"]
     listed = json.loads(dcli("evidence", "list", VENDOR, "-f", "json").output)
     assert {r["kind"]: r["valid_until"] for r in listed}["soc2_type2"] == "2026-06-30"
+
+
+def test_due_names_the_document_that_lasts_longest_of_each_kind(
+    dcli, registered, tmp_path: Path
+) -> None:
+    """Of two certificates ending the same day the older is named once; a newer one that
+    lasts longer replaces both; a kind is due only when its longest document is."""
+    names = []
+    for i in range(3):
+        path = tmp_path / f"iso-{i}.pdf"
+        path.write_text(f"certificate {i}")
+        names.append(path)
+    add = ("evidence", "add", VENDOR)
+    for path, expires in zip(names[:2], ("2026-03-31", "2026-03-31"), strict=True):
+        result = dcli(*add, path, "--kind", "iso27001_certificate", "--expires", expires)
+        assert result.exit_code == 0, result.output
+    (due,) = _due_evidence(dcli, "2026-03-20")
+    assert due["due"] == "2026-03-31" and "iso-0.pdf" in due["what"]
+    dcli(*add, names[2], "--kind", "iso27001_certificate", "--expires", "2027-03-31")
+    assert _due_evidence(dcli, "2026-03-20") == []
+    assert [d["due"] for d in _due_evidence(dcli, "2027-03-20")] == ["2027-03-31"]

@@ -27,10 +27,12 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_evidence_vendor_kind_until", ["vendor_id", "kind", "valid_until"], unique=False
         )
+        batch_op.create_index("ix_evidence_valid_until", ["valid_until"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("evidence", schema=None) as batch_op:
+        batch_op.drop_index("ix_evidence_valid_until")
         batch_op.drop_index("ix_evidence_vendor_kind_until")
         batch_op.drop_column("window_policy")
         batch_op.drop_column("valid_until")
