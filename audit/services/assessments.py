@@ -235,6 +235,7 @@ def _apply_findings(
     created = [c for c in changes if c.control_id not in existing]
     new_ids = assessing.insert_findings(
         session,
+        vendor_id,
         [
             {
                 "vendor_id": vendor_id,
@@ -251,9 +252,17 @@ def _apply_findings(
     )
     after = {
         c.control_id: StoredFinding(
-            i, c.control_id, c.severity.value, c.status.value, c.due, run_id, run_id, None, None
+            new_ids[c.control_id],
+            c.control_id,
+            c.severity.value,
+            c.status.value,
+            c.due,
+            run_id,
+            run_id,
+            None,
+            None,
         )
-        for c, i in zip(created, new_ids, strict=True)
+        for c in created
     }
     for change in changes:
         row = existing.get(change.control_id)

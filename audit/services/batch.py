@@ -7,7 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from audit.content.model import ContentSet
 from audit.errors import AuditError
 from audit.model import Respondent, Tier
 from audit.questionnaire.channels import CHANNELS, NotAQuestionnaireError
@@ -87,6 +89,23 @@ def _scored(assessment: Assessment) -> Scored:
     )
 
 
+def _assess_one(
+    workspace: Workspace, content: ContentSet, item: Fresh, as_of: dt.date, record: Any
+) -> BatchOutcome:
+    try:
+        assessment = assess(
+            workspace,
+            item.vendor_id,
+            as_of,
+            content=content,
+            vendor=vendor_from_record(record),
+            parts=(item.submission_id, item.review_id),
+        )
+    except AuditError as exc:
+        return BatchOutcome(item, None, exc.message)
+    return BatchOutcome(item, _scored(assessment), None)
+
+
 def assess_all(
     workspace: Workspace,
     as_of: dt.date,
@@ -103,18 +122,7 @@ def assess_all(
     with reading(workspace) as session:  # one query for the register, not one per vendor
         records = {row[0]: row[4] for row in bulk.vendor_records(session)}
     for item in todo:
-        try:
-            assessment = assess(
-                workspace,
-                item.vendor_id,
-                as_of,
-                content=content,
-                vendor=vendor_from_record(records[item.vendor_id]),
-                parts=(item.submission_id, item.review_id),
-            )
-            outcome = BatchOutcome(item, _scored(assessment), None)
-        except AuditError as exc:
-            outcome = BatchOutcome(item, None, exc.message)
+        outcome = _assess_one(workspace, content, item, as_of, records[item.vendor_id])
         outcomes.append(outcome)
         if each is not None:
             each(outcome)
