@@ -33,6 +33,7 @@ TARGETS = [
     ("vendors list.cpu", "<=", 1.5),
     ("due.cpu", "<=", 1.5),
     ("findings list --status open.cpu", "<=", 1.5),
+    ("evidence list.cpu", "<=", 1.5),  # not in the list of targets: the same bar
     ("assess --all.cpu", "<=", 60),
     ("report portfolio.cpu", "<=", 60),
     ("report portfolio.peak_mb", "<=", 1024),

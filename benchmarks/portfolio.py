@@ -145,6 +145,7 @@ def build(root: Path, count: int) -> tuple[Path, dict[str, Step]]:
     steps["due"] = run(["due", "--as-of", str(ASSESSED)], workspace)
     steps["findings list --status open"] = run(["findings", "list", "--status", "open"], workspace)
     steps["vendors list"] = run(["vendors", "list"], workspace)
+    steps["evidence list"] = run(["evidence", "list"], workspace)
     steps["scheduler (quarter)"] = run(["scheduler", "--once", "--as-of", str(QUARTER)], workspace)
     steps["scheduler (idle)"] = run(["scheduler", "--once", "--as-of", str(QUARTER)], workspace)
     return workspace, steps
