@@ -14,9 +14,9 @@ _WHERE = {
     "assess": "assessments",
     "assess_all": "batch",
     "import_questionnaires": "batch",
-    "diff_runs": "assessments",
-    "get_run": "assessments",
-    "history": "assessments",
+    "diff_runs": "runs",
+    "get_run": "runs",
+    "history": "runs",
     "all_coverage": "content",
     "create_workspace": "content",
     "find_item": "content",
@@ -84,7 +84,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
-    from audit.services.assessments import assess, diff_runs, get_run, history
+    from audit.services.assessments import assess
     from audit.services.batch import assess_all, import_questionnaires
     from audit.services.content import (
         all_coverage,
@@ -101,6 +101,7 @@ if TYPE_CHECKING:
         update_finding,
     )
     from audit.services.questionnaires import issue_questionnaire
+    from audit.services.runs import diff_runs, get_run, history
     from audit.services.submissions import (
         check_questionnaire,
         import_questionnaire,

@@ -17,7 +17,7 @@ from audit.evidence.validity import EvidenceDates, EvidenceState, Validity, requ
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor
-from audit.store import bulk, queries
+from audit.store import bulk, evidence_rows
 from audit.store.tables import EvidenceRow
 from audit.workspace import Workspace
 
@@ -80,7 +80,7 @@ def add_evidence(
         "controls": control_ids,
     }
     with transaction(workspace) as session:
-        existing = queries.evidence_by_hash(session, vendor_id, blob.sha256, kind)
+        existing = evidence_rows.by_hash(session, vendor_id, blob.sha256, kind)
         if existing is not None:
             have = {k: getattr(existing, k) for k in wanted}
             have["controls"] = sorted(existing.controls)
@@ -208,11 +208,11 @@ def list_evidence(
     refresh_windows(workspace, content.policy)
     until = None if expiring_within is None else as_of + dt.timedelta(days=expiring_within)
     with reading(workspace) as session:
-        rows = queries.evidence(session, vendor_id, until=until, limit=limit, offset=offset)
+        rows = evidence_rows.listing(session, vendor_id, until=until, limit=limit, offset=offset)
         if limit is None:
             total = len(rows) + offset
         else:
-            total = queries.count_evidence(session, vendor_id, until=until)
+            total = evidence_rows.count(session, vendor_id, until=until)
         # Each row's window needs every document of its vendor (a bridge letter may be off
         # the page, or filtered out): the columns of the page's vendors, or of all for a long
         # listing.

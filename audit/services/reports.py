@@ -32,12 +32,12 @@ from audit.report.view import (
     RunFacts,
     build_vendor_report,
 )
-from audit.services.assessments import get_run
 from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import evidence_status
+from audit.services.runs import get_run
 from audit.services.vendors import refresh_tiers
-from audit.store import bulk, queries
+from audit.store import bulk, evidence_rows, queries
 from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow
 from audit.vendor import vendor_from_record
 from audit.workspace import Workspace
@@ -179,14 +179,12 @@ def vendor_report(
         history = queries.runs(session, vendor_id)
         findings = queries.findings_of(session, vendor_id)
         events = queries.events(session, [f.id for f in findings if f.id is not None])
-        evidence_rows = queries.evidence(session, vendor_id)
+        held = evidence_rows.listing(session, vendor_id)
         submission = run.inputs.get("submission", {})
         questionnaire = queries.questionnaire(session, submission.get("questionnaire", ""))
     opened = {r.id or 0: r.as_of for r in history}
     used = {e["id"] for e in run.inputs.get("evidence", ())}
-    statuses = evidence_status(
-        [e for e in evidence_rows if e.id in used], content.policy, run.as_of
-    )
+    statuses = evidence_status([e for e in held if e.id in used], content.policy, run.as_of)
     report = build_vendor_report(
         run_facts(run),
         [run_facts(r) for r in history],

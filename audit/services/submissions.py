@@ -31,7 +31,7 @@ from audit.services.evidence import record_windows
 from audit.services.questionnaires import requester
 from audit.services.vendors import load_vendor, vendor_facts
 from audit.settings import SETTINGS
-from audit.store import queries
+from audit.store import evidence_rows, queries
 from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow, utcnow
 from audit.workspace import Workspace
 
@@ -213,7 +213,7 @@ def _store(
     with transaction(workspace) as session:
         versions = [s.version for s in queries.submissions(session, row.id)]
         version = max(versions, default=0) + 1
-        held = queries.evidence_keys(session, row.vendor_id)  # (sha256, kind) -> id
+        held = evidence_rows.keys(session, row.vendor_id)  # (sha256, kind) -> id
         evidence_ids: dict[str, int] = {}
         fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
         rows = []
@@ -241,8 +241,8 @@ def _store(
                         "added_at": utcnow(),
                     }
                 )
-        for ids, names in zip(queries.insert_evidence(session, rows), fresh.values(), strict=True):
-            evidence_ids.update(dict.fromkeys(names, ids))
+        for new_id, names in zip(evidence_rows.insert(session, rows), fresh.values(), strict=True):
+            evidence_ids.update(dict.fromkeys(names, new_id))
         new = len(rows)
         known += sum(len(names) - 1 for names in fresh.values())
         if new:

@@ -16,7 +16,7 @@ from audit.register import check_vendor_record, read_vendor_file
 from audit.scoping import Scope, scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.store import bulk, queries
+from audit.store import bulk, evidence_rows, queries
 from audit.store.tables import EvidenceRow, QuestionnaireRow, SubmissionRow, VendorRevision
 from audit.tiering import TierResult, tier_vendor
 from audit.vendor import Vendor, facts, vendor_from_record, vendor_record
@@ -195,7 +195,7 @@ def show_vendor(workspace: Workspace, vendor_id: str) -> VendorDetail:
             (q, queries.submissions(session, q.id))
             for q in queries.questionnaires(session, vendor_id)
         ]
-        evidence = queries.evidence(session, vendor_id)
+        evidence = evidence_rows.listing(session, vendor_id)
     return VendorDetail(
         _summary(vendor, content, latest),
         scope_vendor(content, vendor_facts(vendor, content)),

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, func, select
 from audit.store.tables import (
     AnswerRow,
     AuditRunRow,
-    EvidenceRow,
     FindingEventRow,
     FindingRow,
     QuestionnaireRow,
@@ -215,74 +214,6 @@ def insert_submission(
     return row.id
 
 
-def evidence_by_hash(
-    session: Session, vendor_id: str, sha256: str, kind: str
-) -> EvidenceRow | None:
-    query = select(EvidenceRow).where(
-        EvidenceRow.vendor_id == vendor_id, EvidenceRow.sha256 == sha256, EvidenceRow.kind == kind
-    )
-    return session.exec(query).first()
-
-
-def evidence_keys(session: Session, vendor_id: str) -> dict[tuple[str, str], int]:
-    """The vendor's evidence ids by (sha256, kind): what a new submission may already hold."""
-    query = sa.select(col(EvidenceRow.sha256), col(EvidenceRow.kind), col(EvidenceRow.id)).where(
-        col(EvidenceRow.vendor_id) == vendor_id
-    )
-    return {(sha, kind): i for sha, kind, i in session.execute(query)}
-
-
-def insert_evidence(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert evidence rows in one statement; their ids in the order given."""
-    if not rows:
-        return []
-    table = EvidenceRow.__table__  # type: ignore[attr-defined]
-    statement = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(i) for i in session.execute(statement, list(rows)).scalars()]
-
-
-def _evidence_filters(vendor_id: str | None, until: dt.date | None) -> list[Any]:
-    filters: list[Any] = []
-    if vendor_id is not None:
-        filters.append(col(EvidenceRow.vendor_id) == vendor_id)
-    if until is not None:  # on the stored windows: evidence that stops being current by then
-        filters += [
-            col(EvidenceRow.valid_until).is_not(None),
-            col(EvidenceRow.valid_until) <= until,
-        ]
-    return filters
-
-
-def evidence(
-    session: Session,
-    vendor_id: str | None = None,
-    *,
-    until: dt.date | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> Sequence[EvidenceRow]:
-    """Evidence by vendor, kind and id: of one vendor or all, only what stops being current
-    by `until` when given, a page when `limit` is given."""
-    query = (
-        select(EvidenceRow)
-        .where(*_evidence_filters(vendor_id, until))
-        .order_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id))
-        .offset(offset)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return session.exec(query).all()
-
-
-def count_evidence(
-    session: Session, vendor_id: str | None = None, *, until: dt.date | None = None
-) -> int:
-    query = (
-        sa.select(func.count()).select_from(EvidenceRow).where(*_evidence_filters(vendor_id, until))
-    )
-    return int(session.execute(query).scalar_one())
-
-
 def submission_as_of(
     session: Session,
     vendor_id: str,
@@ -311,13 +242,6 @@ def submission_as_of(
     if not include_draft:
         query = query.where(SubmissionRow.status == "final")
     return session.exec(query).first()
-
-
-def insert_run(session: Session, run: AuditRunRow) -> int:
-    session.add(run)
-    session.flush()
-    assert run.id is not None  # noqa: S101 - assigned by flush
-    return run.id
 
 
 def run(session: Session, run_id: int) -> AuditRunRow | None:
