@@ -22,12 +22,14 @@ import tempfile
 import tomllib
 from dataclasses import dataclass
 from email import policy as email_policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from audit.errors import WorkspaceError
+from audit.plaintext import address_problem, one_line
 from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
@@ -72,7 +74,7 @@ def smtp_config(workspace: Workspace) -> SmtpConfig | None:
     if not isinstance(section, dict) or "smtp_host" not in section:
         return None
     try:
-        return SmtpConfig(
+        config = SmtpConfig(
             host=str(section["smtp_host"]),
             port=int(section.get("smtp_port", 25)),
             sender=str(section.get("from", DEFAULT_FROM)),
@@ -82,6 +84,22 @@ def smtp_config(workspace: Workspace) -> SmtpConfig | None:
         )
     except (TypeError, ValueError) as exc:
         raise WorkspaceError(f"audit.toml [notify]: {exc}") from None
+    if "from" in section and (problem := address_problem(config.sender)) is not None:
+        raise WorkspaceError(f"audit.toml [notify] from: {problem}")
+    return config
+
+
+def _mailbox(address: str) -> Address:
+    """One recipient; an address that is not one mailbox never reaches a header (the register
+    and the CLI refuse them, so this guards rows stored before they did)."""
+    problem = address_problem(address)
+    if problem is not None:
+        raise NotDeliverableError(f"{problem!s}: {one_line(address)!r}")
+    return Address(addr_spec=address)
+
+
+class NotDeliverableError(WorkspaceError):
+    """A stored recipient that cannot be written into a message."""
 
 
 class Outbox:
@@ -101,14 +119,16 @@ class Outbox:
             if (folder / name).exists():
                 return folder / name
         message = EmailMessage()
+        # Headers from objects, never from joined strings: each recipient is one parsed
+        # mailbox, and a subject or key holding a line break is flattened, not obeyed.
         message["From"] = sender
-        message["To"] = ", ".join(notice.to)
-        message["Subject"] = notice.subject
+        message["To"] = [_mailbox(to) for to in notice.to]
+        message["Subject"] = one_line(notice.subject)
         message["Date"] = format_datetime(now)
         message["Message-ID"] = make_msgid(idstring=name[:16], domain="vendor-audit")
-        message["X-Audit-Key"] = notice.key
-        if notice.reply_to:
-            message["Reply-To"] = notice.reply_to
+        message["X-Audit-Key"] = one_line(notice.key)
+        if notice.reply_to and address_problem(notice.reply_to) is None:
+            message["Reply-To"] = _mailbox(notice.reply_to)
         message.set_content(notice.body)
         for attachment in notice.attachments:
             maintype, _, subtype = attachment.mime.partition("/")

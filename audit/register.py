@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from audit.content.yamlsafe import Document, parse_yaml
 from audit.errors import ContentError, Problem
+from audit.plaintext import address_problem, name_problem
 from audit.vendor import Vendor, vendor_from_record
 
 LIST_COLUMNS = ("services", "countries", "data", "access")
@@ -180,7 +181,34 @@ def _semantic_problems(document: Document) -> list[Problem]:
             for field in ("data", "access")
             if "none" in record[field] and len(record[field]) > 1
         ]
+        problems += [
+            Problem(document.source, message, line=line, path=f"{where}.{path}")
+            for path, message in _text_problems(record)
+        ]
     return problems
+
+
+def _text_problems(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every text of a vendor record is one line (no control characters, so nothing a mail
+    header, a terminal or a PDF title would obey), and its addresses are single mailboxes."""
+    found = []
+    for path, value in _strings(record, ""):
+        is_address = path == "owner" or path.endswith(".email")
+        problem = address_problem(value) if is_address else name_problem(value)
+        if problem is not None:
+            found.append((path, problem))
+    return found
+
+
+def _strings(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{path}[{index}]")
 
 
 def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]:

@@ -23,6 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from audit.plaintext import one_line
 from audit.report.styles import BAND, BODY, BOLD, MUTED, RULE, register_fonts, styles
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -151,9 +152,9 @@ def build_pdf(
         rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm,
         bottomMargin=MARGIN,
-        title=title,
-        subject=subject,
-        author=author,
+        title=one_line(title),
+        subject=one_line(subject),
+        author=one_line(author),
         creator="vendor-audit",
         invariant=1,
     )

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from audit.due import assessments_due, evidence_due
 from audit.errors import AuditError
-from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
+from audit.notify import DEFAULT_FROM, NotDeliverableError, Notice, Outbox, smtp_config
 from audit.questionnaire.mail import reminder_message
 from audit.services.assessments import assess
 from audit.services.batch import fresh_submissions
@@ -111,12 +111,24 @@ class Jobs:
             self._keys.update(a.key for a in actions)
         return actions
 
+    def _queue(self, notice: Notice, vendor_id: str) -> Action | None:
+        """Queue a message; when a stored recipient cannot be written into one, the reason as
+        an action (not in the ledger, so the next run tries again) and the run goes on for
+        every other vendor."""
+        try:
+            self.outbox.queue(notice, self.sender, self.now)
+        except NotDeliverableError as exc:
+            return Action("undeliverable", vendor_id, "", f"not queued: {exc.message}")
+        return None
+
     def _notify(
         self, action: Action, to: tuple[str, ...], subject: str, body: str
     ) -> Action | None:
         if self._already(action.key):
             return None
-        self.outbox.queue(Notice(action.key, to, subject, body), self.sender, self.now)
+        problem = self._queue(Notice(action.key, to, subject, body), action.vendor_id or "")
+        if problem is not None:
+            return problem
         recorded = _record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
         return self._remember([action])[0] if recorded else None
 
@@ -165,11 +177,11 @@ class Jobs:
                 key,
                 f"{questionnaire.id} ({len(questionnaire.questions)} questions) due {due}",
             )
-            self.outbox.queue(
+            problem = self._queue(
                 questionnaire_notice(questionnaire, vendor, issued.path, issued.data, key),
-                self.sender,
-                self.now,
+                vendor.id,
             )
+            actions += [problem] if problem is not None else []
             if _record(self.workspace, action, self.as_of, {"questionnaire": questionnaire.id}):
                 actions += self._remember([action])
             self._snap = None  # a new questionnaire is waiting for answers
@@ -223,7 +235,9 @@ class Jobs:
         keys = "|".join(sorted(a.key for a, _ in new))
         digest_key = f"digest:{job}:{vendor.id}:{hashlib.sha256(keys.encode()).hexdigest()[:16]}"
         body = intro + "\n\n" + "\n".join(f"- {line}" for _, line in new) + "\n"
-        self.outbox.queue(Notice(digest_key, to, subject, body), self.sender, self.now)
+        problem = self._queue(Notice(digest_key, to, subject, body), vendor.id)
+        if problem is not None:
+            return [problem]
         detail = {"message": digest_key, "to": to}
         return self._remember(
             _record_all(self.workspace, [(a, detail) for a, _ in new], self.as_of)

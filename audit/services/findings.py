@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
+from audit.plaintext import address_problem, name_problem, text_problem
 from audit.services.database import reading, transaction
 from audit.store import queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow
@@ -71,6 +72,16 @@ def _load(session: Session, finding_id: int) -> FindingRow:
     return row
 
 
+def _check_texts(texts: dict[str, str | None], names: dict[str, str | None]) -> None:
+    """Notes and reasons are free text, actors one line: refused, not stored, otherwise."""
+    for option, value in texts.items():
+        if value is not None and (problem := text_problem(value)) is not None:
+            raise InputError(f"{option}: {problem}")
+    for option, value in names.items():
+        if value is not None and (problem := name_problem(value)) is not None:
+            raise InputError(f"{option}: {problem}")
+
+
 def accept_finding(
     workspace: Workspace,
     finding_id: int,
@@ -86,6 +97,7 @@ def accept_finding(
         raise InputError(f"--until {until} is not in the future")
     if not reason.strip() or not approver.strip():
         raise InputError("an acceptance needs a --reason and an --approver")
+    _check_texts({"--reason": reason}, {"--approver": approver})
     with transaction(workspace) as session:
         row = _load(session, finding_id)
         if row.status == FindingStatus.RESOLVED:
@@ -120,6 +132,9 @@ def update_finding(
     """Change a finding's status (open, in_progress, remediated) or owner, with a note."""
     if status is None and owner is None and not note:
         raise InputError("nothing to update: give --status, --owner or --note")
+    _check_texts({"--note": note}, {"--by": actor})
+    if owner is not None and (problem := address_problem(owner)) is not None:
+        raise InputError(f"--owner: {problem}", hint="the owner is one e-mail address")
     allowed = {s.value for s in SETTABLE}
     if status is not None and status not in allowed:
         raise InputError(

@@ -1,0 +1,119 @@
+"""Text that vendors and operators write cannot split a mail header, add a recipient, or stop
+the notifications of other vendors; it is refused at the door with its file, line and field,
+and nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from audit.notify import NotDeliverableError, Notice, Outbox
+from audit.plaintext import address_problem, name_problem, one_line, printable, text_problem
+from audit.workspace import Workspace
+from tests.conftest import EXAMPLES, snapshot
+
+GOOD = ("ciso@insurer.example", "first.last+tag@sub.example.co.uk", "o'brien@x.example")
+BAD = (
+    "victim@evil.example\n",
+    "victim@evil.example,internal-mailbox",
+    "ciso@insurer.example, spy@evil.example",
+    "a@x.example\r\nBcc: spy@evil.example",
+    "internal-mailbox",
+    "a@localhost",
+    "a@[10.0.0.1]",
+    "Name <a@x.example>",
+    "a@x.example (comment)",
+    "a@@x.example",
+    "",
+    "a@x.example;b@y.example",
+    "\u202ea@x.example",
+    "a" * 250 + "@x.example",
+)
+
+
+@pytest.mark.parametrize("value", GOOD)
+def test_plain_addresses_pass(value: str) -> None:
+    assert address_problem(value) is None
+
+
+@pytest.mark.parametrize("value", BAD)
+def test_anything_but_one_mailbox_is_refused(value: str) -> None:
+    assert address_problem(value) is not None
+
+
+def test_names_text_and_display() -> None:
+    assert name_problem("Acme\r\nBcc: x") and name_problem("Esc\x1b[2J") and name_problem("a\tb")
+    assert name_problem("Zürich Payroll S.à r.l. — 24/7") is None
+    assert text_problem("line one\nline two\ttab") is None
+    assert text_problem("bell\x07") and text_problem("\x1b]8;;https://evil.example\x07")
+    assert one_line("Acme\r\nBcc: spy@evil.example") == "Acme Bcc: spy@evil.example"
+    assert printable("red \x1b[31m!") == "red \\x1b[31m!"
+
+
+def _register(tmp_path: Path, **changes: object) -> Path:
+    data = yaml.safe_load((EXAMPLES / "vendors.yaml").read_text())
+    vendor = data["vendors"][0]
+    for key, value in changes.items():
+        if key == "contact_email":
+            vendor["contacts"][0]["email"] = value
+        else:
+            vendor[key] = value
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps(data, default=str))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": "Acme\r\nBcc: attacker@evil.example"}, "control characters"),
+        ({"name": "Esc\x1b[2J\x1b[31mRED"}, "control characters"),
+        ({"owner": "owner@client.example\n"}, "e-mail"),
+        ({"contact_email": "victim@evil.example,internal-mailbox"}, "one e-mail address"),
+        ({"contact_email": "victim@evil.example\n"}, "e-mail"),
+    ],
+)
+def test_the_register_refuses_hostile_text_and_changes_nothing(
+    dcli, db_workspace: Workspace, tmp_path: Path, change: dict, message: str
+) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    before = snapshot(db_workspace.database_url)
+    result = dcli("vendors", "import", _register(tmp_path, **change), "--update")
+    assert result.exit_code == 2, result.output
+    assert "register.json" in result.output and message in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(db_workspace.database_url) == before
+
+
+def test_a_finding_owner_is_one_address(dcli, db_workspace: Workspace, tmp_path: Path) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    before = snapshot(db_workspace.database_url)
+    for owner in ("ciso@insurer.example, spy@evil.example", "ciso@insurer.example\r\nBcc: x@y.z"):
+        result = dcli("findings", "update", "1", "--owner", owner)
+        assert result.exit_code == 2 and "--owner" in result.output, result.output
+    result = dcli("findings", "update", "1", "--note", "ok", "--by", "Eve\x1b[2J")
+    assert result.exit_code == 2 and "--by" in result.output
+    assert snapshot(db_workspace.database_url) == before
+
+
+def test_messages_are_built_from_parsed_mailboxes(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path)
+    now = dt.datetime(2026, 3, 5, 6, 0, tzinfo=dt.UTC)
+    path = outbox.queue(
+        Notice("k1", ("a@x.example", "b@y.example"), "Acme\r\nBcc: spy@evil.example", "body"),
+        "audit@client.example",
+        now,
+    )
+    message = BytesParser(policy=policy.SMTP).parsebytes(path.read_bytes())
+    assert message["To"] == "a@x.example, b@y.example"
+    assert message["Subject"] == "Acme Bcc: spy@evil.example" and message["Bcc"] is None
+    for stored in ("victim@evil.example\n", "victim@evil.example,internal-mailbox"):
+        with pytest.raises(NotDeliverableError):
+            outbox.queue(Notice("k2", (stored,), "s", "b"), "audit@client.example", now)
+    assert sorted(p.name for p in outbox.waiting()) == [path.name]
