@@ -29,7 +29,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from audit.errors import WorkspaceError
-from audit.plaintext import address_problem, one_line
+from audit.inputs import address_problem, one_line
 from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret

@@ -16,7 +16,7 @@ from typing import Any
 
 from audit.content.yamlsafe import Document, parse_yaml
 from audit.errors import ContentError, Problem
-from audit.plaintext import address_problem, name_problem
+from audit.inputs import address_problem, date_problem, name_problem
 from audit.vendor import Vendor, vendor_from_record
 
 LIST_COLUMNS = ("services", "countries", "data", "access")
@@ -161,6 +161,9 @@ def _semantic_problems(document: Document) -> list[Problem]:
                         path=f"{where}.{name}",
                     )
                 )
+                continue
+            if (wrong := date_problem(parsed[name])) is not None:
+                problems.append(Problem(document.source, wrong, line=line, path=f"{where}.{name}"))
         start, end = parsed.get("contract.start"), parsed.get("contract.end")
         if start and end and end < start:
             problems.append(

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from audit.plaintext import printable
+from audit.inputs import printable
 
 
 class SafeConsole(Console):

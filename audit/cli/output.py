@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from audit.cli.console import SafeConsole
-from audit.plaintext import printable
+from audit.inputs import printable
 
 Row = Mapping[str, Any]
 

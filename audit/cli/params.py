@@ -9,6 +9,7 @@ import typer
 
 from audit.cli.output import Format
 from audit.errors import InputError
+from audit.inputs import date_problem
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 LimitOption = Annotated[
@@ -29,9 +30,12 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+    if (problem := date_problem(day)) is not None:
+        raise InputError(f"{option}: {problem}")
+    return day
 
 
 def as_of(value: str | None) -> dt.date:

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from audit.content.facts import FactKind
 from audit.content.model import AnswerSpec, Threshold
+from audit.inputs import date_problem
 from audit.model import AnswerType
 
 NOT_APPLICABLE = "na"
@@ -69,6 +71,11 @@ def _score_multi(spec: AnswerSpec, value: Any, as_of: dt.date) -> float | None:
     return min(1.0, sum(option.score or 0.0 for option in options if option is not None))
 
 
+# Every number a checklist asks for is a count, a duration or a ratio: none is negative, and
+# none comes near a trillion. Infinity and NaN are not answers.
+LARGEST_NUMBER = 1_000_000_000_000
+
+
 def _check_number(spec: AnswerSpec, value: Any) -> str | None:
     if _na_ok(spec, value):
         return None
@@ -76,6 +83,8 @@ def _check_number(spec: AnswerSpec, value: Any) -> str | None:
         return "answer must be a number" + (" or na" if spec.allow_na else "")
     if spec.type is AnswerType.PERCENT and not 0 <= value <= 100:
         return "answer must be a percentage between 0 and 100"
+    if not (isinstance(value, int) or math.isfinite(value)) or not 0 <= value <= LARGEST_NUMBER:
+        return f"answer must be a number from 0 to {LARGEST_NUMBER:,}"
     return None
 
 
@@ -105,16 +114,21 @@ def _score_number(spec: AnswerSpec, value: Any, as_of: dt.date) -> float | None:
     return threshold_score(spec.thresholds, float(value), spec.otherwise or 0.0)
 
 
-def parse_date(value: Any) -> dt.date | None:
-    """An ISO 8601 calendar date (YYYY-MM-DD), or None when `value` is not one."""
+def parse_date(value: Any, *, window: bool = True) -> dt.date | None:
+    """An ISO 8601 calendar date (YYYY-MM-DD), between 1900 and 2199 unless `window` is off,
+    or None when `value` is not one."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str) or len(value) != 10:
+        day: dt.date | None = value
+    elif not isinstance(value, str) or len(value) != 10:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    else:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    if day is None or (window and date_problem(day) is not None):
         return None
+    return day
 
 
 def _check_date(spec: AnswerSpec, value: Any) -> str | None:

@@ -57,6 +57,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """`day` plus whole months, clamped to the end of a shorter month."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:  # only a date stored before the window was checked
+        return dt.date.max if months > 0 else dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

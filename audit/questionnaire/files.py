@@ -13,6 +13,7 @@ from typing import Any
 from audit.content.answers import parse_date
 from audit.errors import InputError, Problem
 from audit.evidence.store import check_file
+from audit.inputs import date_problem
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.filled import DATE_FIELDS, DeclaredFile, Filled, Where, Written, about
 from audit.questionnaire.values import blank, words_key
@@ -64,17 +65,21 @@ def cited_names(control_id: str, written: Written, problems: list[Problem]) -> t
     return names
 
 
-def _date(written: Written | None) -> tuple[dt.date | None, bool]:
-    """The date written, and whether what was written was a date at all."""
+def _date(written: Written | None) -> tuple[dt.date | None, str | None]:
+    """The date written, or why what was written is not a date this tool accepts."""
     if written is None or blank(written.value):
-        return None, True
+        return None, None
     value = written.value
     if isinstance(value, dt.datetime):
-        return value.date(), True
+        value = value.date()
     if isinstance(value, dt.date):
-        return value, True
+        return (None, problem) if (problem := date_problem(value)) else (value, None)
     day = parse_date(value.strip() if isinstance(value, str) else value)
-    return day, day is not None
+    if day is not None:
+        return day, None
+    if isinstance(value, str) and parse_date(value.strip(), window=False) is not None:
+        return None, date_problem(dt.date.fromisoformat(value.strip()))
+    return None, f"'{value}' is not a date; dates are written {DATE_EXAMPLE}"
 
 
 def declared_files(
@@ -155,15 +160,10 @@ def _declared_file(
     dates: dict[str, dt.date | None] = {}
     bad = False
     for key in DATE_FIELDS:
-        day, ok = _date(item.dates.get(key))
+        day, wrong = _date(item.dates.get(key))
         dates[key] = day
-        if not ok:
-            written = item.dates[key]
-            problem(
-                written.where,
-                f"'{name}': {DATE_WORDS[key]} '{written.value}' is not a date; dates are "
-                f"written {DATE_EXAMPLE}",
-            )
+        if wrong:
+            problem(item.dates[key].where, f"'{name}': {DATE_WORDS[key]} {wrong}")
             bad = True
     for key in kind.dates:
         if dates[key] is None and not bad:

@@ -23,7 +23,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from audit.plaintext import one_line
+from audit.inputs import one_line
 from audit.report.styles import BAND, BODY, BOLD, MUTED, RULE, register_fonts, styles
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

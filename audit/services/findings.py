@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
-from audit.plaintext import address_problem, name_problem, text_problem
+from audit.inputs import address_problem, name_problem, text_problem
 from audit.services.database import reading, transaction
 from audit.store import queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from audit.inputs import address_problem, name_problem, one_line, printable, text_problem
 from audit.notify import NotDeliverableError, Notice, Outbox
-from audit.plaintext import address_problem, name_problem, one_line, printable, text_problem
 from audit.workspace import Workspace
 from tests.conftest import EXAMPLES, snapshot
 
@@ -149,3 +149,61 @@ def test_tables_and_csv_show_vendor_text_and_never_obey_it() -> None:
     assert cells[3] == ["4", "'+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"]
     assert cells[4] == ["5", "-2.5", "'\uff1dcmd"]
     assert "\x1b" not in out.getvalue()
+
+
+@pytest.mark.parametrize("written", ["-100", "-.inf", ".inf", ".nan", "1" + "0" * 400, "-0.5"])
+def test_number_answers_are_finite_and_not_negative(
+    dcli, db_workspace: Workspace, tmp_path: Path, written: str
+) -> None:
+    from tests.questionnaire.test_submissions import VENDOR, answer_all
+
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    path = tmp_path / "q.yaml"
+    assert dcli("questionnaire", "issue", VENDOR, "-o", path).exit_code == 0
+    answer_all(db_workspace, path, "final")
+    lines = path.read_text().splitlines()
+    at = lines.index("  SVC-PPL-01:")
+    answer = next(i for i in range(at, len(lines)) if lines[i].startswith("    answer:"))
+    lines[answer] = f"    answer: {written}"
+    path.write_text("\n".join(lines) + "\n")
+    before = snapshot(db_workspace.database_url)
+    result = dcli("questionnaire", "import", path, "--allow-unanswered")
+    assert result.exit_code == 2, result.output
+    assert "SVC-PPL-01" in result.output
+    assert "from 0 to" in result.output or "write a number" in result.output
+    assert snapshot(db_workspace.database_url) == before
+
+
+def test_dates_far_in_the_future_are_refused_at_every_door(
+    dcli, db_workspace: Workspace, tmp_path: Path
+) -> None:
+    from tests.questionnaire.test_submissions import VENDOR, answer_all
+
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    before = snapshot(db_workspace.database_url)
+    document = tmp_path / "sla.md"
+    document.write_text("SLA report")
+    added = dcli(
+        "evidence", "add", VENDOR, document, "--kind", "sla_report", "--issued", "9999-12-31"
+    )
+    assert added.exit_code == 2 and "--issued" in added.output and "outside" in added.output
+    assert dcli("due", "--as-of", "0001-01-01").exit_code == 2
+    registered = dcli("vendors", "import", _register(tmp_path, onboarded="9999-12-31"), "--update")
+    assert registered.exit_code == 2 and "onboarded" in registered.output
+    path = tmp_path / "q.yaml"
+    assert dcli("questionnaire", "issue", VENDOR, "-o", path).exit_code == 0
+    after_issue = snapshot(db_workspace.database_url)
+    assert {
+        k: v for k, v in after_issue.items() if k not in ("questionnaire", "question_spec")
+    } == {k: v for k, v in before.items() if k not in ("questionnaire", "question_spec")}
+    answer_all(db_workspace, path, "final")
+    (tmp_path / "far.md").write_text("SLA report, far future")
+    text = path.read_text().replace(
+        "evidence: []\nanswers:",
+        'evidence: [{file: far.md, kind: sla_report, issued: "9999-12-31"}]\nanswers:',
+    )
+    path.write_text(text)
+    result = dcli("questionnaire", "import", path, "--allow-unanswered")
+    assert result.exit_code == 2, result.output
+    assert "far.md" in result.output and "outside the dates accepted" in result.output
+    assert snapshot(db_workspace.database_url) == after_issue

@@ -1,5 +1,5 @@
-"""Rules for text that people outside the team write (pure): e-mail addresses, names and
-free text, checked once at the door and made harmless where they are shown.
+"""Rules for values that people outside the team write (pure): e-mail addresses, names, free
+text and dates, checked once at the door, and text made harmless where it is shown.
 
 - An e-mail address is one mailbox, parsed by the standard library's RFC 5322 parser
   (`email.headerregistry.Address`): no second recipient after a comma, no display name, no
@@ -7,17 +7,22 @@ free text, checked once at the door and made harmless where they are shown.
   at most 254 characters.
 - A name (vendor, contact, file) is one line: no control character at all.
 - Free text (comments, notes) may hold line breaks and tabs, and no other control character.
+- A date falls between 1900-01-01 and 2199-12-31: 9999-12-31 is a typing mistake, and the
+  validity arithmetic (a year added to it) would fail on it for ever after.
 - `one_line` turns any text into something safe in a mail header or a PDF title.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from email.errors import HeaderParseError, MessageError
 from email.headerregistry import Address
 
 MAX_ADDRESS = 254  # RFC 5321 path limit
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
 
 # C0 and C1 control characters, DEL, and the Unicode line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -63,6 +68,13 @@ def text_problem(value: str) -> str | None:
     if _BIDI.search(value):
         return "bidirectional override characters are not allowed"
     return None
+
+
+def date_problem(day: dt.date) -> str | None:
+    """Why `day` is outside the dates this tool accepts, or None."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return f"{day.isoformat()} is outside the dates accepted ({EARLIEST} to {LATEST})"
 
 
 def one_line(value: str) -> str:
