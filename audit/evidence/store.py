@@ -47,9 +47,12 @@ class StoredBlob:
 
 
 def _open_regular(path: Path, max_bytes: int) -> int:
-    """An fd on `path`, refusing symlinks (even swapped in after a check) and oversize files."""
+    """An fd on `path`, refusing symlinks (even swapped in after a check), anything but a
+    regular file, and oversize files. Opened non-blocking: opening a FIFO (a vendor archive can
+    carry one) would otherwise wait for a writer for ever; a regular file reads the same."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, flags)
     except OSError as exc:
         if path.is_symlink():
             raise InputError(f"{path}: symbolic links are refused; pass the file itself") from None

@@ -69,7 +69,7 @@ def table(
     """A table that wraps every cell and repeats its header on each page it spans."""
     data: list[list[object]] = [[text(h, "cell_bold") for h in header]]
     data += [[c if isinstance(c, Flowable | list) else text(c) for c in row] for row in rows]
-    result = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True)
+    result = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True, splitInRow=1)
     result.setStyle(
         TableStyle(
             [
@@ -228,7 +228,9 @@ def listing(
         [_fit(cell, width - padding, size) for cell, width in zip(row, widths, strict=True)]
         for row in rows
     ]
-    result = Table([head, *fitted], colWidths=list(widths), repeatRows=1, splitByRow=True)
+    result = Table(
+        [head, *fitted], colWidths=list(widths), repeatRows=1, splitByRow=True, splitInRow=1
+    )
     result.setStyle(
         TableStyle(
             [

@@ -207,3 +207,29 @@ def test_dates_far_in_the_future_are_refused_at_every_door(
     assert result.exit_code == 2, result.output
     assert "far.md" in result.output and "outside the dates accepted" in result.output
     assert snapshot(db_workspace.database_url) == after_issue
+
+
+def test_a_fifo_given_as_evidence_is_refused_not_waited_on(
+    dcli, db_workspace: Workspace, tmp_path: Path
+) -> None:
+    import os
+    import signal
+
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    before = snapshot(db_workspace.database_url)
+
+    def hung(*_: object) -> None:
+        raise TimeoutError("waited on a FIFO")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        result = dcli("evidence", "add", "meridian-payroll", pipe, "--kind", "sla_report",
+                      "--issued", "2025-01-01")  # fmt: skip
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.exit_code == 2 and "not a regular file" in result.output, result.output
+    assert snapshot(db_workspace.database_url) == before

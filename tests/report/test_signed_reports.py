@@ -199,3 +199,29 @@ def test_portfolio_report(assessed: Workspace, tmp_path: Path) -> None:
         assert expected in text
     verified = invoke(assessed, "verify", out)
     assert verified.exit_code == 0 and "portfolio.json" in verified.output
+
+
+def test_no_comment_can_stop_a_report(assessed: Workspace, tmp_path: Path, monkeypatch) -> None:
+    """A row as tall as several pages continues on the next page instead of stopping the
+    report: 300 short lines, 4,000 characters without a space, and both at once."""
+    import dataclasses
+
+    from audit.services import reports
+
+    original = reports.render_vendor_report
+    long_lines = "\n".join(f"line {i}" for i in range(300))
+    hostile = [long_lines, "W" * 4000, long_lines + "W" * 4000]
+
+    def with_hostile_comments(report, signer):  # noqa: ANN001, ANN202
+        controls = list(report.controls)
+        for index, comment in enumerate(hostile):
+            controls[index] = dataclasses.replace(controls[index], comment=comment)
+        return original(dataclasses.replace(report, controls=tuple(controls)), signer)
+
+    monkeypatch.setattr(reports, "render_vendor_report", with_hostile_comments)
+    out = tmp_path / "tall.pdf"
+    result = invoke(assessed, "report", "archiva-documents", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Total document signed" in run("pdfsig", str(out))
+    text = run("pdftotext", "-layout", str(out), "-")
+    assert "line 0" in text and "line 299" in text and "WWWWWWWWWW" in text
