@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,26 +42,46 @@ class Step:
     code: int
 
 
+# A small process that starts the step and reports its rusage: a child forked from the harness
+# itself (which holds the generated portfolio) would start with the harness's pages resident,
+# and the kernel's peak memory of the step would include them.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+command = json.loads(sys.argv[1])
+started = time.perf_counter()
+process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+error = process.stderr.read()
+_, status, usage = os.wait4(process.pid, 0)
+print(json.dumps({
+    "code": os.waitstatus_to_exitcode(status),
+    "cpu": usage.ru_utime + usage.ru_stime,
+    "wall": time.perf_counter() - started,
+    "maxrss_kb": usage.ru_maxrss,
+    "error": error[-2000:].decode(errors="replace"),
+}))
+"""
+
+
 def run(args: list[str], workspace: Path | None = None, env: dict[str, str] | None = None) -> Step:
-    """One `audit` process: its CPU and peak memory from the kernel (wait4), and wall time."""
+    """One `audit` process: its CPU and peak memory from the kernel (wait4, in a small launcher
+    process), and its wall time."""
     command = [*AUDIT, *(["--workspace", str(workspace)] if workspace else []), *args]
-    started = time.perf_counter()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    launched = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", _LAUNCHER, json.dumps(command)],
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, "COLUMNS": "120", **(env or {})},
         cwd=workspace or REPO,
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    if code not in (0, 1):
-        raise RuntimeError(f"`audit {' '.join(args)}` failed ({code}): {error[-2000:]}")
-    return Step(args[0], usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024, code)
+    figures = json.loads(launched.stdout)
+    if figures["code"] not in (0, 1):
+        raise RuntimeError(
+            f"`audit {' '.join(args)}` failed ({figures['code']}): {figures['error']}"
+        )
+    return Step(
+        args[0], figures["cpu"], figures["wall"], figures["maxrss_kb"] / 1024, figures["code"]
+    )
 
 
 def _vendors(count: int) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from audit.cli.params import (
     WideOption,
     as_of,
 )
+from audit.inputs import printable
 
 if TYPE_CHECKING:
     from audit.services.automation import Action
@@ -67,8 +68,11 @@ def due(
 
 
 def _print(job: str, action: Action) -> None:
+    """One log line per action, written straight to the stream (a quarter at ten thousand
+    vendors logs some 350,000 actions; laid out by Rich, the lines alone took 45 s of CPU),
+    with control characters escaped like everything else shown."""
     vendor = f" {action.vendor_id}" if action.vendor_id else ""
-    out.print(f"[{job}]{vendor}: {action.detail}", markup=False)
+    out.file.write(printable(f"[{job}]{vendor}: {action.detail}") + "\n")
 
 
 @app.command()

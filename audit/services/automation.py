@@ -24,7 +24,7 @@ from audit.services.database import reading, transaction
 from audit.services.due import Snapshot, snapshot
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
 from audit.store import bulk
-from audit.store.tables import LedgerRow
+from audit.store.tables import LedgerRow, utcnow
 from audit.vendor import Vendor
 from audit.workspace import Workspace
 
@@ -47,15 +47,20 @@ def _record_all(
     with transaction(workspace) as session:
         taken = bulk.ledger_keys_among(session, [a.key for a, _ in entries])
         fresh = [(a, d) for a, d in entries if a.key not in taken]
-        session.add_all(
-            LedgerRow(
-                key=action.key,
-                job=action.job,
-                vendor_id=action.vendor_id,
-                as_of=as_of,
-                detail=json.dumps({"summary": action.detail, **detail}, default=str),
-            )
-            for action, detail in fresh
+        now = utcnow()
+        bulk.insert_ledger(
+            session,
+            [
+                {
+                    "key": action.key,
+                    "job": action.job,
+                    "vendor_id": action.vendor_id,
+                    "as_of": as_of,
+                    "detail": json.dumps({"summary": action.detail, **detail}, default=str),
+                    "created_at": now,
+                }
+                for action, detail in fresh
+            ],
         )
     return [a for a, _ in fresh]
 

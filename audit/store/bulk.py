@@ -116,6 +116,13 @@ def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def insert_ledger(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append ledger rows (key, job, vendor_id, as_of, detail, created_at) in one statement."""
+    if rows:
+        table = LedgerRow.__table__  # type: ignore[attr-defined]
+        session.connection().execute(sa.insert(table), list(rows))
+
+
 def active_finding_facts(
     session: Session, statuses: Sequence[str], horizon: dt.date | None = None
 ) -> list[tuple[Any, ...]]:
