@@ -14,7 +14,7 @@ from typing import Any
 
 from audit.content.facts import FactKind
 from audit.content.model import AnswerSpec, Threshold
-from audit.inputs import date_problem
+from audit.inputs import date_problem, text_problem
 from audit.model import AnswerType
 
 NOT_APPLICABLE = "na"
@@ -151,7 +151,9 @@ def _check_text(spec: AnswerSpec, value: Any) -> str | None:
     limit = spec.max_length or DEFAULT_TEXT_LIMIT
     if not isinstance(value, str):
         return "answer must be text"
-    return None if len(value) <= limit else f"answer is longer than {limit} characters"
+    if len(value) > limit:
+        return f"answer is longer than {limit} characters"
+    return None if (wrong := text_problem(value)) is None else f"answer: {wrong}"
 
 
 def _score_text(spec: AnswerSpec, value: Any, as_of: dt.date) -> float | None:

@@ -14,6 +14,7 @@ from audit.content.answers import parse_date
 from audit.errors import InputError, Problem
 from audit.evidence.store import check_file
 from audit.inputs import date_problem
+from audit.inputs import name_problem as one_line_problem
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.filled import DATE_FIELDS, DeclaredFile, Filled, Where, Written, about
 from audit.questionnaire.values import blank, words_key
@@ -41,7 +42,7 @@ def name_problem(name: str) -> str | None:
         return "points outside the folder ('..'); send the file with the questionnaire"
     if "/" in name or "\\" in name or name in (".", ""):
         return "is a path; give only the file's name and put the file next to the questionnaire"
-    if any(ord(ch) < 32 for ch in name) or len(name) > NAME_LIMIT:
+    if one_line_problem(name) is not None or len(name) > NAME_LIMIT:
         return f"is not a usable file name (control characters, or over {NAME_LIMIT} characters)"
     return None
 

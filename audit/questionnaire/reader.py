@@ -14,6 +14,7 @@ from typing import Any
 
 from audit.content.conditions import evaluate
 from audit.errors import ContentError, Problem
+from audit.inputs import one_line, text_problem
 from audit.model import SubmissionStatus
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.files import DeclaredEvidence, cited_names, declared_files
@@ -103,6 +104,8 @@ def _read_entries(
                         f"{COMMENT_LIMIT:,} and send longer explanations as a document",
                     )
                 )
+            elif (wrong := text_problem(str(comment))) is not None:
+                problems.append(about(entry.comment.where, control_id, f"the comment: {wrong}"))
             else:
                 reading.comments[control_id] = str(comment).strip()
         names = cited_names(control_id, entry.evidence, problems)
@@ -195,7 +198,7 @@ def inspect_submission(
     parsed = ParsedSubmission(
         questionnaire.id,
         status,
-        str(completed_by).strip()[:200] if not blank(completed_by) else None,
+        one_line(str(completed_by))[:200] if not blank(completed_by) else None,
         reading.answers,
         reading.comments,
         reading.cited,

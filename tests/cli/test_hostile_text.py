@@ -233,3 +233,28 @@ def test_a_fifo_given_as_evidence_is_refused_not_waited_on(
         signal.signal(signal.SIGALRM, previous)
     assert result.exit_code == 2 and "not a regular file" in result.output, result.output
     assert snapshot(db_workspace.database_url) == before
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ['"wipe \\x1b[2J screen"', '"nul \\0 byte"', '"osc \\x1b]8;;https://evil.example\\x07"'],
+)
+def test_comments_with_control_characters_are_refused_on_both_databases(
+    dcli, db_workspace: Workspace, tmp_path: Path, comment: str
+) -> None:
+    from tests.questionnaire.test_submissions import VENDOR, answer_all
+
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    path = tmp_path / "q.yaml"
+    assert dcli("questionnaire", "issue", VENDOR, "-o", path).exit_code == 0
+    answer_all(db_workspace, path, "final")
+    lines = path.read_text().splitlines()
+    at = lines.index("  SVC-PPL-01:")
+    spot = next(i for i in range(at, len(lines)) if lines[i].startswith("    comment:"))
+    lines[spot] = f"    comment: {comment}"
+    path.write_text("\n".join(lines) + "\n")
+    before = snapshot(db_workspace.database_url)
+    result = dcli("questionnaire", "import", path, "--allow-unanswered")
+    assert result.exit_code == 2, result.output
+    assert "SVC-PPL-01" in result.output and "control characters" in result.output
+    assert snapshot(db_workspace.database_url) == before
