@@ -47,9 +47,11 @@ class Step:
 # and the kernel's peak memory of the step would include them.
 _LAUNCHER = """
 import json, os, subprocess, sys, time
-command = json.loads(sys.argv[1])
+command = json.loads(sys.stdin.read())
 started = time.perf_counter()
-process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+process = subprocess.Popen(
+    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+)
 error = process.stderr.read()
 _, status, usage = os.wait4(process.pid, 0)
 print(json.dumps({
@@ -67,7 +69,8 @@ def run(args: list[str], workspace: Path | None = None, env: dict[str, str] | No
     process), and its wall time."""
     command = [*AUDIT, *(["--workspace", str(workspace)] if workspace else []), *args]
     launched = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-c", _LAUNCHER, json.dumps(command)],
+        [sys.executable, "-c", _LAUNCHER],
+        input=json.dumps(command),  # the command on stdin: one argument holds at most 128 KiB
         capture_output=True,
         text=True,
         check=True,
