@@ -11,7 +11,7 @@ from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console, progress, styled
 from audit.cli.output import Format, render
-from audit.cli.params import AsOfOption, FormatOption, as_of
+from audit.cli.params import LARGEST_ID, AsOfOption, FormatOption, as_of
 from audit.errors import InputError
 from audit.model import Tier
 from audit.scoring import FAILING
@@ -237,8 +237,12 @@ def history(
 def diff(
     ctx: typer.Context,
     vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
-    from_run: Annotated[int | None, typer.Option("--from", metavar="RUN")] = None,
-    to_run: Annotated[int | None, typer.Option("--to", metavar="RUN")] = None,
+    from_run: Annotated[
+        int | None, typer.Option("--from", metavar="RUN", min=1, max=LARGEST_ID)
+    ] = None,
+    to_run: Annotated[
+        int | None, typer.Option("--to", metavar="RUN", min=1, max=LARGEST_ID)
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """What changed between two runs: answers, statuses, domain scores, findings."""

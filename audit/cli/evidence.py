@@ -61,7 +61,12 @@ def list_(
     vendor_id: Annotated[str | None, typer.Argument(metavar="[VENDOR]")] = None,
     expiring_within: Annotated[
         int | None,
-        typer.Option(metavar="DAYS", help="Only evidence that stops being current within DAYS."),
+        typer.Option(
+            metavar="DAYS",
+            min=0,
+            max=3660,
+            help="Only evidence that stops being current within DAYS (0 to 3660).",
+        ),
     ] = None,
     as_of_date: AsOfOption = None,
     limit: LimitOption = None,

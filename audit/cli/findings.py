@@ -12,6 +12,7 @@ from audit.cli.app import state
 from audit.cli.console import console
 from audit.cli.output import Format, page_size, render
 from audit.cli.params import (
+    LARGEST_ID,
     AsOfOption,
     FormatOption,
     LimitOption,
@@ -82,7 +83,7 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    finding_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
     fmt: FormatOption = Format.TABLE,
 ) -> None:
     """Every event of one finding: who, when, what and why."""
@@ -106,7 +107,7 @@ def show(
 @app.command()
 def accept(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    finding_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
     until: Annotated[str, typer.Option(metavar="DATE", help="Acceptance expires on this date.")],
     reason: Annotated[str, typer.Option(help="Why the risk is accepted.")],
     approver: Annotated[str, typer.Option(help="Who approved the acceptance.")],
@@ -125,7 +126,7 @@ def accept(
 @app.command()
 def update(
     ctx: typer.Context,
-    finding_id: Annotated[int, typer.Argument(metavar="ID")],
+    finding_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
     status: Annotated[str | None, typer.Option(help="open, in_progress or remediated.")] = None,
     note: Annotated[str | None, typer.Option(help="Why; kept with the change.")] = None,
     owner: Annotated[str | None, typer.Option(metavar="EMAIL", help="Who remediates it.")] = None,

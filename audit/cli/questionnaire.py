@@ -13,7 +13,7 @@ from audit.cli.app import app as main_app
 from audit.cli.app import state
 from audit.cli.console import console, progress
 from audit.cli.output import Format, render
-from audit.cli.params import FormatOption, parse_date
+from audit.cli.params import LARGEST_ID, FormatOption, parse_date
 from audit.errors import ContentError
 from audit.model import Respondent
 
@@ -276,7 +276,8 @@ def show(
     ctx: typer.Context,
     questionnaire_id: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE")],
     version: Annotated[
-        int | None, typer.Option(help="Submission version (default newest).")
+        int | None,
+        typer.Option(min=1, max=LARGEST_ID, help="Submission version (default newest)."),
     ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:

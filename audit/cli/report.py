@@ -10,6 +10,7 @@ import typer
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console, progress
+from audit.cli.params import LARGEST_ID
 from audit.errors import CheckFailedError, InputError, WorkspaceError
 from audit.workspace import Workspace
 
@@ -21,7 +22,10 @@ def report(
     ctx: typer.Context,
     target: Annotated[str | None, typer.Argument(metavar="VENDOR|portfolio")] = None,
     run: Annotated[
-        int | None, typer.Option("--run", metavar="ID", help="Run to report (default newest).")
+        int | None,
+        typer.Option(
+            "--run", metavar="ID", min=1, max=LARGEST_ID, help="Run to report (default newest)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,

@@ -32,7 +32,10 @@ def due(
     ctx: typer.Context,
     as_of_date: AsOfOption = None,
     within: Annotated[
-        int | None, typer.Option(metavar="DAYS", help="Also what falls due within DAYS.")
+        int | None,
+        typer.Option(
+            metavar="DAYS", min=0, max=3660, help="Also what falls due within DAYS (0 to 3660)."
+        ),
     ] = None,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
@@ -82,7 +85,12 @@ def scheduler(
         bool, typer.Option("--once", help="Run every job once and exit (cron, CI).")
     ] = False,
     as_of_date: AsOfOption = None,
-    every: Annotated[int, typer.Option(metavar="MINUTES", help="How often to run the jobs.")] = 60,
+    every: Annotated[
+        int,
+        typer.Option(
+            metavar="MINUTES", min=1, max=10080, help="How often to run the jobs (1 to 10080)."
+        ),
+    ] = 60,
 ) -> None:
     """Issue questionnaires when due, remind, warn about evidence, flag overdue findings."""
     workspace = state(ctx).workspace()

@@ -88,13 +88,34 @@ def signing_identity(workspace: Workspace) -> Identity:
     return Identity(config, signer, str(name))
 
 
+def check_target(path: Path) -> None:
+    """Refuse an output that cannot be a report file before any work is done (no key is
+    made, nothing is signed): a folder, or a place where no folder can be made."""
+    if path.is_dir():
+        raise InputError(
+            f"-o {path}: is a folder", hint=f"give a file name, such as {path / 'report.pdf'}"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
+    """Write through a temporary file in the same folder, so that the report is whole or
+    absent; a folder that cannot be written is a clear refusal that leaves nothing behind."""
+    check_target(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -168,6 +189,8 @@ def vendor_report(
     timestamper: timestamps.TimeStamper | None = None,
 ) -> ReportFile:
     """Render, attach, sign and write the report of a run (the newest by default)."""
+    if output is not None:
+        check_target(output)
     content = workspace_content(workspace)
     rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     run = get_run(workspace, vendor_id, run_id)
@@ -234,6 +257,8 @@ def portfolio_report(
     rendered_at: dt.datetime | None = None,
     timestamper: timestamps.TimeStamper | None = None,
 ) -> ReportFile:
+    if output is not None:
+        check_target(output)
     content: ContentSet = workspace_content(workspace)
     rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     refresh_tiers(workspace, content)

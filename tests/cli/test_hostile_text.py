@@ -258,3 +258,34 @@ def test_comments_with_control_characters_are_refused_on_both_databases(
     assert result.exit_code == 2, result.output
     assert "SVC-PPL-01" in result.output and "control characters" in result.output
     assert snapshot(db_workspace.database_url) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("due", "--within", "-5"),
+        ("due", "--within", "99999999999"),
+        ("scheduler", "--every", "0"),
+        ("scheduler", "--every", "99999999999999"),
+        ("evidence", "list", "--expiring-within", "-1"),
+        ("findings", "show", "99999999999999999999999"),
+        ("findings", "update", "0", "--note", "x"),
+        ("vendors", "list", "--limit", "99999999999999999999"),
+        ("report", "meridian-payroll", "--run", "99999999999999999999"),
+        ("report", "portfolio", "-o", "{tmp}"),
+        ("report", "portfolio", "-o", "/proc/no/such/folder/report.pdf"),
+        ("due", "--as-of", "9999-12-31"),
+    ],
+)
+def test_bad_options_are_refused_and_change_nothing(
+    dcli, db_workspace: Workspace, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    before = snapshot(db_workspace.database_url)
+    files = sorted(p.relative_to(db_workspace.root) for p in db_workspace.root.rglob("*"))
+    result = dcli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert snapshot(db_workspace.database_url) == before
+    after = sorted(p.relative_to(db_workspace.root) for p in db_workspace.root.rglob("*"))
+    assert [p for p in after if p not in files and "cache" not in p.parts] == []
