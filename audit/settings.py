@@ -7,6 +7,7 @@ Precedence: environment, then `audit.toml`, then the default.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import Problem, WorkspaceError
+from audit.inputs import address_problem, name_problem
 
 
 def _positive_int(value: Any) -> int:
@@ -31,16 +33,33 @@ def _text(value: Any) -> str:
 
 def _one_line(value: Any) -> str:
     text = _text(value)
-    if any(ord(ch) < 32 for ch in text):
-        raise ValueError("must be one line of text")
+    if name_problem(text) is not None:
+        raise ValueError("must be one line of text, without control characters")
     return text.strip()
 
 
 def _email(value: Any) -> str:
     text = _one_line(value)
-    local, _, domain = text.partition("@")
-    if not local or "." not in domain or any(ch in text for ch in " ,;<>\"'"):
-        raise ValueError(f"'{text}' is not an e-mail address such as risk@example.com")
+    problem = address_problem(text)
+    if problem is not None:
+        raise ValueError(f"{problem}, such as risk@example.com")
+    return text
+
+
+def _database_url(value: Any) -> str:
+    text = _one_line(value)
+    if "://" not in text:
+        raise ValueError(
+            "must be a database URL, such as postgresql+psycopg://user@host/db or "
+            "sqlite:////path/to/audit.db"
+        )
+    return text
+
+
+def _policy_name(value: Any) -> str:
+    text = _one_line(value)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text) or ".." in text:
+        raise ValueError("must be the name of a file in policies/, such as default (no path)")
     return text
 
 
@@ -67,7 +86,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_DATABASE_URL",
         "database_url",
         None,
-        _text,
+        _database_url,
         "SQLAlchemy URL of the database; default SQLite at .audit/audit.db. "
         "For PostgreSQL: postgresql+psycopg://user@host/db",
     ),
@@ -76,7 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_POLICY",
         "policy",
         "default",
-        _text,
+        _policy_name,
         "Name of the policy file in policies/ (without .yaml)",
     ),
     Setting(
@@ -129,6 +148,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+# Sections read elsewhere (signing by the report keys, notify by the mailer): they must at
+# least be tables, or a typo such as `signing = "yes"` would be silently ignored.
+TABLES = ("organisation", "questionnaire", "limits", "signing", "notify")
 ENV_WORKSPACE = "AUDIT_WORKSPACE"
 CONFIG_FILE = "audit.toml"
 
@@ -161,7 +183,11 @@ def load_settings(config: Path, environ: Mapping[str, str] | None = None) -> Set
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise WorkspaceError(f"{source}: invalid TOML: {exc}") from None
     values: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(source, f"{name} must be a table ([{name}] on its own line, its keys below)")
+        for name in TABLES
+        if name in table and not isinstance(table[name], dict)
+    ]
     for setting in SETTINGS:
         raw, origin = setting.default, "default"
         toml_value = _lookup(table, setting.toml) if setting.toml else None

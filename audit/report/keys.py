@@ -51,7 +51,12 @@ def signing_config(workspace: Workspace) -> SigningConfig:
     config_file = workspace.root / "audit.toml"
     if config_file.exists():
         section = tomllib.loads(config_file.read_text(encoding="utf-8")).get("signing", {})
-        table = section if isinstance(section, dict) else {}
+        if not isinstance(section, dict):
+            raise WorkspaceError(
+                "audit.toml: signing must be a table",
+                hint="write [signing] on its own line, with key and cert, or pkcs12, below it",
+            )
+        table = section
 
     def path(name: str) -> Path | None:
         value = table.get(name)

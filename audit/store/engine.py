@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
@@ -76,7 +76,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def open_database(url: str) -> Engine:
     """Connect and upgrade; a database that cannot be reached is a clear error, not a traceback."""
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise WorkspaceError(
+            f"cannot use database URL {url.split('@')[-1]!r}: {exc}",
+            hint="check AUDIT_DATABASE_URL or database_url in audit.toml, e.g. "
+            "postgresql+psycopg://user@host/db",
+        ) from None
     try:
         if current_revision(engine) != HEAD:
             upgrade(engine)

@@ -289,3 +289,38 @@ def test_bad_options_are_refused_and_change_nothing(
     assert snapshot(db_workspace.database_url) == before
     after = sorted(p.relative_to(db_workspace.root) for p in db_workspace.root.rglob("*"))
     assert [p for p in after if p not in files and "cache" not in p.parts] == []
+
+
+@pytest.mark.parametrize(
+    ("top", "table", "message"),
+    [
+        ('database_url = "notaurl"', "", "must be a database URL"),
+        ('database_url = "foo://x"', "", "cannot use database URL"),
+        ('policy = "../../../etc/passwd"', "", "no path"),
+        ('policy = "default"\nsigning = "yes"', "", "signing must be a table"),
+        ("", 'name = "Acme\\u001b[2J"', "control characters"),
+        ("", 'contact = "a@x.example, b@y.example"', "one e-mail address"),
+    ],
+)
+def test_broken_settings_are_named(
+    runner, tmp_path: Path, top: str, table: str, message: str
+) -> None:
+    from audit.cli import app
+    from audit.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "ws")
+    config = workspace.root / "audit.toml"
+    text = config.read_text()
+    if top:
+        text = text.replace('policy = "default"\n', top + "\n", 1)
+    if table:
+        text = text.replace("[organisation]\n", "[organisation]\n" + table + "\n", 1)
+    config.write_text(text)
+    (tmp_path / "out").mkdir()
+    result = runner.invoke(
+        app,
+        ["--workspace", str(workspace.root), "report", "portfolio", "-o", tmp_path / "out/p.pdf"],
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert not (workspace.root / ".audit" / "keys" / "signing-key.pem").exists()
