@@ -64,7 +64,26 @@ def load_signer(config: SigningConfig) -> signers.SimpleSigner:
             f"cannot load the signing key from {source}",
             hint="check the files, and AUDIT_KEY_PASSPHRASE if the key is encrypted",
         )
+    if not _pair_matches(signer):
+        raise WorkspaceError(
+            f"the signing key does not belong to the certificate ({source}): a report signed "
+            "with it would fail verification, so none is written",
+            hint="restore the key that goes with the certificate, or configure a matching "
+            "key and certificate under [signing]",
+        )
     return signer
+
+
+def _pair_matches(signer: signers.SimpleSigner) -> bool:
+    """Whether the private key is the one the certificate certifies (compared as public keys)."""
+    from cryptography.hazmat.primitives import serialization
+
+    if signer.signing_cert is None:
+        return False
+    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    private = serialization.load_der_private_key(signer.signing_key.dump(), password=None)
+    certified = serialization.load_der_public_key(signer.signing_cert.public_key.dump())
+    return private.public_key().public_bytes(*spki) == certified.public_bytes(*spki)
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,3 +225,28 @@ def test_no_comment_can_stop_a_report(assessed: Workspace, tmp_path: Path, monke
     assert "Total document signed" in run("pdfsig", str(out))
     text = run("pdftotext", "-layout", str(out), "-")
     assert "line 0" in text and "line 299" in text and "WWWWWWWWWW" in text
+
+
+def test_a_key_that_does_not_match_its_certificate_signs_nothing(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    first = tmp_path / "first.pdf"
+    assert invoke(assessed, "report", "archiva-documents", "-o", first).exit_code == 0
+    key_path = assessed.keys_dir / "signing-key.pem"
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    key_path.write_bytes(other)
+    os.chmod(key_path, 0o600)
+    second = tmp_path / "second.pdf"
+    result = invoke(assessed, "report", "archiva-documents", "-o", second)
+    assert result.exit_code == 2, result.output
+    assert "does not belong to the certificate" in result.output
+    assert not second.exists() and not list(tmp_path.glob(".report-*"))
