@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,11 @@ class AuditGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`audit ... | head`): stop quietly, as other tools do, and
+            # keep Python from complaining when it flushes the closed stream at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except Exception as exc:
             if _debug(ctx):
                 raise

@@ -93,3 +93,15 @@ def verify(
         failed = ", ".join(c.name for c in result.checks if not c.ok)
         raise CheckFailedError(f"{pdf}: verification failed ({failed})")
     out.print(f"{pdf}: all checks passed", markup=False)
+
+
+keys = typer.Typer(help="The workspace's signing identity.", no_args_is_help=True)
+app.add_typer(keys, name="keys")
+
+
+@keys.command("new")
+def keys_new(ctx: typer.Context) -> None:
+    """Start a new signing identity when the workspace's key was lost. Reports signed before
+    keep verifying only against the old certificate: restore it from a backup if you can."""
+    cert = services.reports.new_identity(state(ctx).workspace())
+    out.print(f"new signing identity: {cert}", markup=False)

@@ -45,7 +45,11 @@ def passphrase() -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
-def signing_config(workspace: Workspace) -> SigningConfig:
+class MissingIdentityError(WorkspaceError):
+    """The workspace's signing key and certificate are gone, and may not be silently replaced."""
+
+
+def signing_config(workspace: Workspace, *, create_identity: bool = True) -> SigningConfig:
     """Where the signing key and certificate are, from `audit.toml` or the workspace defaults."""
     table: dict[str, object] = {}
     config_file = workspace.root / "audit.toml"
@@ -78,14 +82,19 @@ def signing_config(workspace: Workspace) -> SigningConfig:
     if tsa is not None and not (isinstance(tsa, str) and tsa.startswith(("http://", "https://"))):
         raise WorkspaceError("audit.toml: signing.tsa_url must be an http(s) URL")
     if key is None and pkcs12 is None:
-        key, cert = ensure_workspace_identity(workspace)
+        key, cert = ensure_workspace_identity(workspace, create=create_identity)
     return SigningConfig(key, cert, pkcs12, tsa if isinstance(tsa, str) else None, passphrase())
 
 
 def ensure_workspace_identity(
-    workspace: Workspace, *, common_name: str | None = None, now: dt.datetime | None = None
+    workspace: Workspace,
+    *,
+    create: bool = True,
+    common_name: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[Path, Path]:
-    """The workspace key (0600, encrypted when a passphrase is set) and its certificate."""
+    """The workspace key (0600, encrypted when a passphrase is set) and its certificate, made
+    on first use; when they are missing and `create` is off, an error that says what to do."""
     folder = workspace.keys_dir
     key_path, cert_path = folder / KEY_FILE, folder / CERT_FILE
     if key_path.exists() and cert_path.exists():
@@ -93,6 +102,13 @@ def ensure_workspace_identity(
     if key_path.exists() != cert_path.exists():
         raise WorkspaceError(
             f"{folder} has only one of {KEY_FILE} and {CERT_FILE}; restore the other or remove both"
+        )
+    if not create:
+        raise MissingIdentityError(
+            f"the workspace's signing key and certificate are missing from {folder}: reports "
+            "signed before verify only against that certificate, so no new key is made silently",
+            hint="restore .audit/keys/ from your backup, or start a new signing identity on "
+            "purpose with `audit keys new`",
         )
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
@@ -156,3 +172,9 @@ def workspace_certificate(workspace: Workspace) -> Path | None:
             return (workspace.root / cert_name).resolve()
     cert = workspace.keys_dir / CERT_FILE
     return cert if cert.exists() else None
+
+
+def certificate_fingerprint(cert_path: Path) -> str:
+    """SHA-256 of the certificate (DER): what the workspace records of its identity."""
+    certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    return certificate.fingerprint(hashes.SHA256()).hex()

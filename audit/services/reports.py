@@ -19,7 +19,12 @@ from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
 from audit.model import Tier
-from audit.report.keys import SigningConfig, signing_config, workspace_certificate
+from audit.report.keys import (
+    SigningConfig,
+    certificate_fingerprint,
+    signing_config,
+    workspace_certificate,
+)
 from audit.report.portfolio_pdf import render_portfolio_report
 from audit.report.portfolio_view import build_portfolio_report
 from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
@@ -33,7 +38,7 @@ from audit.report.view import (
     build_vendor_report,
 )
 from audit.services.content import workspace_content
-from audit.services.database import reading
+from audit.services.database import reading, transaction
 from audit.services.evidence import evidence_status
 from audit.services.runs import get_run
 from audit.services.vendors import refresh_tiers
@@ -77,10 +82,57 @@ class Identity:
     name: str
 
 
+IDENTITY_KEY = "signing-identity:"  # ledger key prefix: one row per workspace certificate
+
+
+def _known_identities(workspace: Workspace) -> set[str]:
+    with reading(workspace) as session:
+        return bulk.ledger_keys_with_prefix(session, IDENTITY_KEY)
+
+
+def _remember_identity(workspace: Workspace, config: SigningConfig, known: set[str]) -> None:
+    """Record the workspace certificate (not an organisation's configured one), once: if its
+    files later disappear, reports refuse to make a new key behind the user's back."""
+    if config.cert is None or config.cert.resolve().parent != workspace.keys_dir.resolve():
+        return
+    key = IDENTITY_KEY + certificate_fingerprint(config.cert)
+    if key not in known:
+        with transaction(workspace) as session:
+            bulk.insert_ledger(
+                session,
+                [
+                    {
+                        "key": key,
+                        "job": "keys",
+                        "vendor_id": None,
+                        "as_of": dt.date.today(),
+                        "detail": json.dumps({"certificate": str(config.cert)}),
+                        "created_at": dt.datetime.now(dt.UTC),
+                    }
+                ],
+            )
+
+
+def new_identity(workspace: Workspace) -> Path:
+    """Start a new workspace signing identity on purpose (the old one's files are gone)."""
+    folder = workspace.keys_dir
+    if (folder / "signing-key.pem").exists() or (folder / "signing-cert.pem").exists():
+        raise InputError(
+            f"{folder} already holds a signing identity; nothing was changed",
+            hint="a new identity is for a workspace whose key was lost",
+        )
+    config = signing_config(workspace, create_identity=True)
+    _remember_identity(workspace, config, _known_identities(workspace))
+    assert config.cert is not None  # noqa: S101 - just made
+    return config.cert
+
+
 def signing_identity(workspace: Workspace) -> Identity:
     """The loaded signer and the name its certificate gives (shown on the cover page)."""
-    config = signing_config(workspace)
+    known = _known_identities(workspace)
+    config = signing_config(workspace, create_identity=not known)
     signer = load_signer(config)
+    _remember_identity(workspace, config, known)
     cert = signer.signing_cert
     if cert is None:
         raise WorkspaceError("the signing key comes without a certificate")

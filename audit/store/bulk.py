@@ -116,6 +116,12 @@ def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
     return found
 
 
+def ledger_keys_with_prefix(session: Session, prefix: str) -> set[str]:
+    """The ledger keys that start with `prefix`."""
+    query = sa.select(col(LedgerRow.key)).where(col(LedgerRow.key).startswith(prefix))
+    return set(session.execute(query).scalars())
+
+
 def insert_ledger(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Append ledger rows (key, job, vendor_id, as_of, detail, created_at) in one statement."""
     if rows:

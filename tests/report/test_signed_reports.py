@@ -250,3 +250,24 @@ def test_a_key_that_does_not_match_its_certificate_signs_nothing(
     assert result.exit_code == 2, result.output
     assert "does not belong to the certificate" in result.output
     assert not second.exists() and not list(tmp_path.glob(".report-*"))
+
+
+def test_a_lost_key_is_not_replaced_behind_the_users_back(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    import shutil
+
+    assert invoke(assessed, "report", "archiva-documents", "-o", tmp_path / "a.pdf").exit_code == 0
+    shutil.rmtree(assessed.keys_dir)
+    refused = invoke(assessed, "report", "archiva-documents", "-o", tmp_path / "b.pdf")
+    assert refused.exit_code == 2, refused.output
+    assert "missing" in refused.output and "audit keys new" in refused.output
+    assert not (tmp_path / "b.pdf").exists() and not assessed.keys_dir.exists()
+    made = invoke(assessed, "keys", "new")
+    assert made.exit_code == 0, made.output
+    assert invoke(assessed, "keys", "new").exit_code == 2  # one identity at a time
+    assert invoke(assessed, "report", "archiva-documents", "-o", tmp_path / "c.pdf").exit_code == 0
+    # The first report still verifies against the old certificate only: with the new one it
+    # is named as signed by someone else.
+    assert invoke(assessed, "verify", tmp_path / "c.pdf").exit_code == 0
+    assert invoke(assessed, "verify", tmp_path / "a.pdf").exit_code == 1
