@@ -17,7 +17,6 @@ from typing import Any
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -80,13 +79,19 @@ def _info(reader: PdfFileReader) -> Any:
     return trailer["/Info"].get_object() if "/Info" in trailer else {}
 
 
+# A damaged file can fail inside any of the PDF, compression or certificate libraries, with
+# any of their exceptions (a corrupted compressed stream raises zlib.error): for a verifier,
+# each is the same outcome, a failed check that names what could not be read.
+DAMAGE = (Exception,)
+
+
 def verify_pdf(pdf: bytes, trusted: asn1_x509.Certificate | None) -> Verification:
     """Run every check on the PDF's bytes; later checks are skipped when the file cannot be read."""
     checks: list[Check] = []
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_regular_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except DAMAGE as exc:
         return Verification((Check("readable", False, f"not a readable PDF: {exc}"),))
     if not signatures:
         return Verification((Check("signed", False, "the PDF carries no signature"),))
@@ -99,7 +104,7 @@ def verify_pdf(pdf: bytes, trusted: asn1_x509.Certificate | None) -> Verificatio
     )
     try:
         status = validate_pdf_signature(signature, context)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except DAMAGE as exc:
         checks.append(Check("intact", False, f"signature cannot be validated: {exc}"))
         return Verification(tuple(checks))
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else "unknown"
@@ -145,7 +150,7 @@ def _attachment_check(reader: PdfFileReader) -> Check:
         stated = str(info.get(STATED_HASH_KEY, "")) or None
         name = str(info.get(ATTACHMENT_KEY, "audit-run.json"))
         attachments = _attachments(reader)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except DAMAGE as exc:
         return Check("attachment hash", False, f"cannot read the attachment: {exc}")
     if stated is None:
         return Check("attachment hash", False, "the report states no run hash")

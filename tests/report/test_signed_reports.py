@@ -271,3 +271,23 @@ def test_a_lost_key_is_not_replaced_behind_the_users_back(
     # is named as signed by someone else.
     assert invoke(assessed, "verify", tmp_path / "c.pdf").exit_code == 0
     assert invoke(assessed, "verify", tmp_path / "a.pdf").exit_code == 1
+
+
+def test_a_damaged_compressed_stream_is_a_failed_check(assessed: Workspace, tmp_path: Path) -> None:
+    import re
+
+    report = tmp_path / "r.pdf"
+    assert invoke(assessed, "report", "archiva-documents", "-o", report).exit_code == 0
+    data = report.read_bytes()
+    embedded = data.find(b"/EmbeddedFile")
+    match = re.compile(rb"stream\r?\n").search(data, embedded)
+    assert match is not None
+    start = match.end() + 5
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(
+        data[:start] + bytes(b ^ 0xFF for b in data[start : start + 30]) + data[start + 30 :]
+    )
+    result = invoke(assessed, "verify", damaged)
+    assert result.exit_code == 1, result.output
+    assert "FAIL attachment hash: cannot read the attachment" in result.output
+    assert "internal error" not in result.output
