@@ -65,11 +65,21 @@ def table(
     rows: Sequence[Sequence[object]],
     widths: Sequence[float],
     extra: Sequence[tuple[Any, ...]] = (),
+    *,
+    split_rows: bool = False,
 ) -> Table:
-    """A table that wraps every cell and repeats its header on each page it spans."""
+    """A table that wraps every cell and repeats its header on each page it spans. Rows move
+    whole to the next page; with `split_rows`, a row may continue across pages (for a row
+    taller than a page, which would otherwise stop the report)."""
     data: list[list[object]] = [[text(h, "cell_bold") for h in header]]
     data += [[c if isinstance(c, Flowable | list) else text(c) for c in row] for row in rows]
-    result = Table(data, colWidths=list(widths), repeatRows=1, splitByRow=True, splitInRow=1)
+    result = Table(
+        data,
+        colWidths=list(widths),
+        repeatRows=1,
+        splitByRow=True,
+        splitInRow=1 if split_rows else 0,
+    )
     result.setStyle(
         TableStyle(
             [
@@ -228,9 +238,7 @@ def listing(
         [_fit(cell, width - padding, size) for cell, width in zip(row, widths, strict=True)]
         for row in rows
     ]
-    result = Table(
-        [head, *fitted], colWidths=list(widths), repeatRows=1, splitByRow=True, splitInRow=1
-    )
+    result = Table([head, *fitted], colWidths=list(widths), repeatRows=1, splitByRow=True)
     result.setStyle(
         TableStyle(
             [
@@ -249,3 +257,21 @@ def listing(
         )
     )
     return result
+
+
+CELL_PADDING = 6  # left and right padding of a table cell, together
+ROOM = FRAME_HEIGHT - 40  # a page's frame, less a header row and a heading
+
+
+def taller_than_a_page(row: Sequence[object], widths: Sequence[float]) -> bool:
+    """Whether a row of paragraphs (or lists of them) would be taller than a page: measured
+    with the paragraphs' own line breaking, which they keep for the table's later passes."""
+    tallest = 0.0
+    for cell, width in zip(row, widths, strict=True):
+        parts = cell if isinstance(cell, list) else [cell]
+        height = 0.0
+        for part in parts:
+            if isinstance(part, Flowable):
+                height += float(part.wrap(width - CELL_PADDING, FRAME_HEIGHT)[1])
+        tallest = max(tallest, height)
+    return bool(tallest > ROOM)

@@ -16,7 +16,16 @@ from reportlab.platypus import (
 )
 
 from audit.report import charts
-from audit.report.layout import CONTENT_WIDTH, badge, build_pdf, key_values, markup, table, text
+from audit.report.layout import (
+    CONTENT_WIDTH,
+    badge,
+    build_pdf,
+    key_values,
+    markup,
+    table,
+    taller_than_a_page,
+    text,
+)
 from audit.report.styles import RATING_COLOURS, SEVERITY_COLOURS
 from audit.report.view import VendorReport
 
@@ -181,7 +190,21 @@ def _controls(r: VendorReport) -> list[Flowable]:
             text(c.explanation),
             text(f"Evidence: {c.evidence}"),
         ]
-        rows.append([question, result])
+        row: list[object] = [question, result]
+        if taller_than_a_page(row, widths):
+            # A row taller than a page (a very long comment) gets a table of its own whose row
+            # continues on the next pages; every other row moves whole to the next page.
+            flush()
+            story.append(
+                table(
+                    ["Control, question and answer", "Result and evidence"],
+                    [row],
+                    widths,
+                    split_rows=True,
+                )
+            )
+        else:
+            rows.append(row)
     flush()
     return story
 
