@@ -57,18 +57,32 @@ class ReportFile:
 
 
 def run_facts(row: AuditRunRow) -> RunFacts:
+    """What a report shows of a run, from its hashed result only: the score, rating and tier
+    columns are copies for queries, and an edit of them must not reach a signed page."""
+    result = row.result
     return RunFacts(
         row.id or 0,
         row.vendor_id,
         row.as_of,
-        row.tier,
-        row.score,
-        row.rating,
-        row.band_rating,
+        str(result.get("tier", row.tier)),
+        float(result.get("score", row.score)),
+        str(result.get("rating", row.rating)),
+        str(result.get("band_rating", row.band_rating)),
         row.sha256,
         row.inputs,
-        row.result,
+        result,
     )
+
+
+def check_run(run: AuditRunRow) -> None:
+    """Refuse a run whose stored result no longer hashes to the hash recorded with it, before
+    anything is rendered, signed or written."""
+    if hashlib.sha256(canonical(run.result)).hexdigest() != run.sha256:
+        raise InputError(
+            f"run #{run.id}: stored result does not hash to its recorded sha256 {run.sha256}; "
+            "no report was written",
+            hint="the database row was altered after the run was recorded",
+        )
 
 
 def canonical(data: Any) -> bytes:
@@ -257,6 +271,8 @@ def vendor_report(
         held = evidence_rows.listing(session, vendor_id)
         submission = run.inputs.get("submission", {})
         questionnaire = queries.questionnaire(session, submission.get("questionnaire", ""))
+    for shown in (run, *history):  # the report and its trend show every one of them
+        check_run(shown)
     opened = {r.id or 0: r.as_of for r in history}
     used = {e["id"] for e in run.inputs.get("evidence", ())}
     statuses = evidence_status([e for e in held if e.id in used], content.policy, run.as_of)
@@ -294,11 +310,6 @@ def vendor_report(
         rendered_at,
         timestamper,
     )
-    if result.attachment_sha256 != run.sha256:
-        raise InputError(
-            f"run #{run.id}: stored result does not hash to its recorded sha256 {run.sha256}",
-            hint="the database row was altered after the run was recorded",
-        )
     return result
 
 

@@ -291,3 +291,33 @@ def test_a_damaged_compressed_stream_is_a_failed_check(assessed: Workspace, tmp_
     assert result.exit_code == 1, result.output
     assert "FAIL attachment hash: cannot read the attachment" in result.output
     assert "internal error" not in result.output
+
+
+def test_reports_show_the_hashed_result_and_refuse_an_altered_one(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    database = sqlite3.connect(assessed.state_dir / "audit.db")
+    run_id, score, rating = database.execute(
+        "select id, score, rating from audit_run order by id desc limit 1"
+    ).fetchone()
+    database.execute(
+        "update audit_run set rating = 'low', score = 97.5, band_rating = 'low' where id = ?",
+        (run_id,),
+    )
+    database.commit()
+    shown = tmp_path / "columns.pdf"
+    assert invoke(assessed, "report", "archiva-documents", "-o", shown).exit_code == 0
+    text = run("pdftotext", "-layout", str(shown), "-")
+    assert "97.5" not in text and f"{score:.1f}" in text
+    database.execute(
+        "update audit_run set result = json_set(result, '$.rating', 'low') where id = ?",
+        (run_id,),
+    )
+    database.commit()
+    database.close()
+    forged = tmp_path / "forged.pdf"
+    result = invoke(assessed, "report", "archiva-documents", "-o", forged)
+    assert result.exit_code == 2 and "does not hash" in result.output, result.output
+    assert not forged.exists() and not list(tmp_path.glob(".report-*"))
