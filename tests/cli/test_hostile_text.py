@@ -151,27 +151,34 @@ def test_tables_and_csv_show_vendor_text_and_never_obey_it() -> None:
     assert "\x1b" not in out.getvalue()
 
 
-@pytest.mark.parametrize("written", ["-100", "-.inf", ".inf", ".nan", "1" + "0" * 400, "-0.5"])
-def test_number_answers_are_finite_and_not_negative(
-    dcli, db_workspace: Workspace, tmp_path: Path, written: str
-) -> None:
+def _import_with(dcli, workspace: Workspace, tmp_path: Path, field: str, written: str):  # noqa: ANN202
+    """Issue brightside-marketing's questionnaire, answer it all, write `written` as the
+    `field` (answer or comment) of SVC-PPL-01, and import it; the database must not change."""
     from tests.questionnaire.test_submissions import VENDOR, answer_all
 
     assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
     path = tmp_path / "q.yaml"
     assert dcli("questionnaire", "issue", VENDOR, "-o", path).exit_code == 0
-    answer_all(db_workspace, path, "final")
+    answer_all(workspace, path, "final")
     lines = path.read_text().splitlines()
     at = lines.index("  SVC-PPL-01:")
-    answer = next(i for i in range(at, len(lines)) if lines[i].startswith("    answer:"))
-    lines[answer] = f"    answer: {written}"
+    spot = next(i for i in range(at, len(lines)) if lines[i].startswith(f"    {field}:"))
+    lines[spot] = f"    {field}: {written}"
     path.write_text("\n".join(lines) + "\n")
-    before = snapshot(db_workspace.database_url)
+    before = snapshot(workspace.database_url)
     result = dcli("questionnaire", "import", path, "--allow-unanswered")
     assert result.exit_code == 2, result.output
     assert "SVC-PPL-01" in result.output
+    assert snapshot(workspace.database_url) == before
+    return result
+
+
+@pytest.mark.parametrize("written", ["-100", "-.inf", ".inf", ".nan", "1" + "0" * 400, "-0.5"])
+def test_number_answers_are_finite_and_not_negative(
+    dcli, db_workspace: Workspace, tmp_path: Path, written: str
+) -> None:
+    result = _import_with(dcli, db_workspace, tmp_path, "answer", written)
     assert "from 0 to" in result.output or "write a number" in result.output
-    assert snapshot(db_workspace.database_url) == before
 
 
 def test_dates_far_in_the_future_are_refused_at_every_door(
@@ -242,22 +249,8 @@ def test_a_fifo_given_as_evidence_is_refused_not_waited_on(
 def test_comments_with_control_characters_are_refused_on_both_databases(
     dcli, db_workspace: Workspace, tmp_path: Path, comment: str
 ) -> None:
-    from tests.questionnaire.test_submissions import VENDOR, answer_all
-
-    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
-    path = tmp_path / "q.yaml"
-    assert dcli("questionnaire", "issue", VENDOR, "-o", path).exit_code == 0
-    answer_all(db_workspace, path, "final")
-    lines = path.read_text().splitlines()
-    at = lines.index("  SVC-PPL-01:")
-    spot = next(i for i in range(at, len(lines)) if lines[i].startswith("    comment:"))
-    lines[spot] = f"    comment: {comment}"
-    path.write_text("\n".join(lines) + "\n")
-    before = snapshot(db_workspace.database_url)
-    result = dcli("questionnaire", "import", path, "--allow-unanswered")
-    assert result.exit_code == 2, result.output
-    assert "SVC-PPL-01" in result.output and "control characters" in result.output
-    assert snapshot(db_workspace.database_url) == before
+    result = _import_with(dcli, db_workspace, tmp_path, "comment", comment)
+    assert "control characters" in result.output
 
 
 @pytest.mark.parametrize(
