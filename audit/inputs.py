@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from email.errors import HeaderParseError, MessageError
-from email.headerregistry import Address
 
 MAX_ADDRESS = 254  # RFC 5321 path limit
 EARLIEST = dt.date(1900, 1, 1)
@@ -40,6 +38,9 @@ def address_problem(value: str) -> str | None:
         return "an e-mail address cannot contain line breaks or control characters"
     if any(c.isspace() for c in value) or "," in value or ";" in value:
         return "give one e-mail address, without spaces, commas or semicolons"
+    from email.errors import HeaderParseError, MessageError  # only where addresses are read
+    from email.headerregistry import Address
+
     try:
         parsed = Address(addr_spec=value)
     except (ValueError, IndexError, HeaderParseError, MessageError):
