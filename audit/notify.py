@@ -9,7 +9,8 @@
 
 A message is written to `outbox/pending/` under a name derived from its ledger key, so the same
 notice is never queued twice. Sending moves it to `outbox/sent/`; a failed send leaves it pending
-for the next run, so nothing is lost.
+for the next run, so nothing is lost. A message whose every mailbox the server refuses for good
+(5xx) is moved to `outbox/refused/` for a person to look at, and the other messages still go.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class Outbox:
     def __init__(self, root: Path) -> None:
         self.pending = root / "pending"
         self.sent = root / "sent"
+        self.refused = root / "refused"
 
     @staticmethod
     def name_for(key: str) -> str:
@@ -150,6 +152,7 @@ class Outbox:
         if config is None or not waiting:
             return 0, len(waiting), None
         sent = 0
+        refused: list[str] = []
         try:
             with smtplib.SMTP(config.host, config.port, timeout=10) as client:
                 if config.starttls:
@@ -158,10 +161,22 @@ class Outbox:
                     client.login(config.username, config.password or "")
                 for path in waiting:
                     message = BytesParser(policy=WIRE).parsebytes(path.read_bytes())
-                    client.send_message(message)
+                    try:
+                        client.send_message(message)
+                    except smtplib.SMTPRecipientsRefused as exc:
+                        # This message's mailboxes were refused; the server is fine, so the
+                        # others still go. A permanent refusal (5xx) is set aside in refused/
+                        # for a person to look at; a temporary one stays pending.
+                        codes = [code for code, _ in exc.recipients.values()]
+                        if codes and all(500 <= code < 600 for code in codes):
+                            self.refused.mkdir(parents=True, exist_ok=True)
+                            os.replace(path, self.refused / path.name)
+                        refused.append(", ".join(sorted(exc.recipients)))
+                        continue
                     self.sent.mkdir(parents=True, exist_ok=True)
                     os.replace(path, self.sent / path.name)
                     sent += 1
         except (OSError, smtplib.SMTPException) as exc:
-            return sent, len(waiting) - sent, f"{type(exc).__name__}: {exc}"
-        return sent, 0, None
+            return sent, len(self.waiting()), f"{type(exc).__name__}: {exc}"
+        problem = f"recipients refused: {'; '.join(refused)}" if refused else None
+        return sent, len(self.waiting()), problem

@@ -317,3 +317,36 @@ def test_broken_settings_are_named(
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not (workspace.root / ".audit" / "keys" / "signing-key.pem").exists()
+
+
+def test_one_refused_mailbox_does_not_hold_back_the_others(tmp_path: Path) -> None:
+    from aiosmtpd.controller import Controller
+
+    from audit.notify import SmtpConfig
+    from tests.cli.test_scheduler_cli import Collector, free_port
+
+    class Refusing(Collector):
+        async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+            if address == "gone@vendor.example":
+                return "550 5.1.1 no such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+    outbox = Outbox(tmp_path)
+    now = dt.datetime(2026, 3, 5, 6, 0, tzinfo=dt.UTC)
+    for key in ("a", "b", "c", "d"):
+        to = ("gone@vendor.example",) if key in ("a", "c") else (f"{key}@client.example",)
+        outbox.queue(Notice(key, to, f"notice {key}", "body"), "audit@client.example", now)
+    port = free_port()
+    handler = Refusing()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = SmtpConfig("127.0.0.1", port, "audit@client.example", False, None, None)
+        sent, pending, problem = outbox.flush(config)
+    finally:
+        controller.stop()
+    assert (sent, pending) == (2, 0)
+    assert problem is not None and "gone@vendor.example" in problem
+    assert sorted(m["Subject"] for m in handler.messages) == ["notice b", "notice d"]
+    assert len(list((tmp_path / "refused").glob("*.eml"))) == 2
