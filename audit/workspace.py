@@ -149,6 +149,9 @@ def init_workspace(target: Path, organisation: str | None = None) -> Workspace:
         (target / CONFIG_FILE).write_text(text, encoding="utf-8")
         for folder in ("reports", ".audit/evidence", ".audit/keys", ".audit/outbox"):
             (target / folder).mkdir(parents=True, exist_ok=True)
+        # The database, the evidence (SOC reports, DPAs, pen test summaries), the outbox and
+        # the key are for the workspace's owner alone, whatever the umask.
+        (target / ".audit").chmod(0o700)
         (target / ".audit/keys").chmod(0o700)
         gitignore = target / ".gitignore"
         if not gitignore.exists():

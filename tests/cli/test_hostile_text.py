@@ -350,3 +350,17 @@ def test_one_refused_mailbox_does_not_hold_back_the_others(tmp_path: Path) -> No
     assert problem is not None and "gone@vendor.example" in problem
     assert sorted(m["Subject"] for m in handler.messages) == ["notice b", "notice d"]
     assert len(list((tmp_path / "refused").glob("*.eml"))) == 2
+
+
+def test_the_workspace_state_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from audit.workspace import init_workspace
+
+    previous = os.umask(0o022)
+    try:
+        workspace = init_workspace(tmp_path / "ws")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(workspace.state_dir.stat().st_mode) == 0o700
