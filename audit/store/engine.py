@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
-from sqlalchemy.pool import NullPool
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -43,7 +42,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, poolclass=NullPool)
+    # A few pooled connections per process: every session opening its own (NullPool) made a
+    # batch of 10,000 vendors open some 70,000 connections, each a new server process.
+    return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=3, pool_recycle=1800)
 
 
 def alembic_config() -> Config:
