@@ -99,3 +99,31 @@ def list_(
     ]
     columns = ["id", "vendor", "kind", "valid_until", "state", "file", "sha256"]
     render(rows, columns, fmt, title="Evidence", wide=wide, offset=offset, total=total)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    vendor_id: Annotated[str | None, typer.Argument(metavar="[VENDOR]")] = None,
+    fmt: FormatOption = Format.TABLE,
+) -> None:
+    """Rehash the stored evidence; exit 1 naming each document whose copy is missing or was
+    changed on disk (the register states the SHA-256 it had when it was added)."""
+    checked, damaged = services.verify_evidence(state(ctx).workspace(), vendor_id)
+    if damaged:
+        rows = [
+            {
+                "id": d.evidence_id,
+                "vendor": d.vendor_id,
+                "file": d.file_name,
+                "sha256": d.sha256,
+                "problem": d.problem,
+            }
+            for d in damaged
+        ]
+        render(rows, ["id", "vendor", "file", "problem", "sha256"], fmt, title="Damaged evidence")
+        raise typer.Exit(1)
+    if fmt is Format.TABLE:
+        out.print(f"{checked} stored file(s) rehashed: every one is as registered", markup=False)
+    else:
+        render([], ["id", "vendor", "file", "problem", "sha256"], fmt)

@@ -184,6 +184,19 @@ class BlobStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    def problem(self, sha256: str) -> str | None:
+        """Why the stored copy of these bytes is not what was stored (missing, unreadable, or
+        hashing to something else), or None when it is whole."""
+        path = self.path_for(sha256)
+        try:
+            with path.open("rb") as handle:
+                actual = hashlib.file_digest(handle, "sha256").hexdigest()
+        except FileNotFoundError:
+            return "missing from the store"
+        except OSError as exc:
+            return f"cannot be read: {exc.strerror}"
+        return None if actual == sha256 else f"changed on disk: it now hashes to {actual}"
+
     def _temporary(self) -> tuple[int, str, bool]:
         handle, name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         if O_DIRECT:

@@ -24,6 +24,7 @@ _WHERE = {
     "workspace_content": "content",
     "add_evidence": "evidence",
     "list_evidence": "evidence",
+    "verify_evidence": "evidence",
     "accept_finding": "findings",
     "finding_history": "findings",
     "list_findings": "findings",
@@ -60,6 +61,7 @@ __all__ = [
     "import_vendors",
     "issue_questionnaire",
     "list_evidence",
+    "verify_evidence",
     "list_findings",
     "list_questionnaires",
     "list_vendors",
@@ -93,7 +95,7 @@ if TYPE_CHECKING:
         framework_coverage,
         workspace_content,
     )
-    from audit.services.evidence import add_evidence, list_evidence
+    from audit.services.evidence import add_evidence, list_evidence, verify_evidence
     from audit.services.findings import (
         accept_finding,
         finding_history,

@@ -233,3 +233,32 @@ def list_evidence(
     ]
     order = {row.id: i for i, row in enumerate(rows)}
     return sorted(statuses, key=lambda s: order[s.evidence.id or 0]), total
+
+
+@dataclass(frozen=True, slots=True)
+class Damaged:
+    evidence_id: int
+    vendor_id: str
+    file_name: str
+    sha256: str
+    problem: str
+
+
+def verify_evidence(
+    workspace: Workspace, vendor_id: str | None = None
+) -> tuple[int, list[Damaged]]:
+    """Rehash the stored copy of every piece of evidence (of one vendor, or all): how many
+    distinct files were checked, and each registered document whose copy is missing or no
+    longer has the bytes that were registered."""
+    if vendor_id is not None:
+        load_vendor(workspace, vendor_id)
+    with reading(workspace) as session:
+        rows = evidence_rows.listing(session, vendor_id)
+    store = BlobStore(workspace.evidence_dir)
+    problems = {sha: store.problem(sha) for sha in sorted({row.sha256 for row in rows})}
+    damaged = [
+        Damaged(row.id or 0, row.vendor_id, row.file_name, row.sha256, problem)
+        for row in rows
+        if (problem := problems[row.sha256]) is not None
+    ]
+    return len(problems), damaged

@@ -196,3 +196,30 @@ def test_due_names_the_document_that_lasts_longest_of_each_kind(
     dcli(*add, names[2], "--kind", "iso27001_certificate", "--expires", "2027-03-31")
     assert _due_evidence(dcli, "2026-03-20") == []
     assert [d["due"] for d in _due_evidence(dcli, "2027-03-20")] == ["2027-03-31"]
+
+
+def test_verify_rehashes_the_store_and_names_what_changed(
+    dcli, db_workspace: Workspace, registered, tmp_path: Path
+) -> None:
+    report, policy = tmp_path / "soc2.pdf", tmp_path / "policy.pdf"
+    report.write_bytes(b"the SOC 2 report as the vendor sent it")
+    policy.write_bytes(b"the information security policy")
+    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
+         "--issued", "2025-01-01")  # fmt: skip
+    clean = dcli("evidence", "verify")
+    assert clean.exit_code == 0 and "2 stored file(s) rehashed" in clean.output, clean.output
+    stored = db_workspace.evidence_dir / hashlib.sha256(report.read_bytes()).hexdigest()[:2]
+    (blob,) = stored.iterdir()
+    blob.chmod(0o600)
+    blob.write_bytes(b"the SOC 2 report with its exceptions removed")
+    (policy_blob,) = (
+        db_workspace.evidence_dir / hashlib.sha256(policy.read_bytes()).hexdigest()[:2]
+    ).iterdir()
+    policy_blob.chmod(0o600)
+    policy_blob.unlink()
+    result = dcli("evidence", "verify", "--format", "json")
+    assert result.exit_code == 1, result.output
+    problems = {row["file"]: row["problem"] for row in json.loads(result.output)}
+    assert problems["soc2.pdf"].startswith("changed on disk: it now hashes to")
+    assert problems["policy.pdf"] == "missing from the store"
