@@ -14,11 +14,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from audit.due import assessments_due, evidence_due
-from audit.errors import AuditError
 from audit.notify import DEFAULT_FROM, NotDeliverableError, Notice, Outbox, smtp_config
 from audit.questionnaire.mail import reminder_message
-from audit.services.assessments import assess
-from audit.services.batch import fresh_submissions
+from audit.services.batch import assess_all, fresh_submissions
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.due import Snapshot, snapshot
@@ -142,22 +140,21 @@ class Jobs:
         no run has used yet: the path of `assess --all`, with the content loaded once. Drafts
         are never assessed; a vendor that cannot be assessed is reported and tried again on the
         next run."""
+        fresh = fresh_submissions(self.workspace, self.as_of)
+        todo = [f for f in fresh if not self._already(f"reassess:{f.key}")]
         actions = []
-        for fresh in fresh_submissions(self.workspace, self.as_of):
-            key = f"reassess:{fresh.key}"
-            if self._already(key):
+        for outcome in assess_all(self.workspace, self.as_of, fresh=todo):
+            vendor_id, key = outcome.fresh.vendor_id, f"reassess:{outcome.fresh.key}"
+            if outcome.scored is None:
+                actions.append(Action("reassess", vendor_id, "", f"not assessed: {outcome.error}"))
                 continue
-            try:
-                result = assess(self.workspace, fresh.vendor_id, self.as_of, content=self.content)
-            except AuditError as exc:
-                actions.append(Action("reassess", fresh.vendor_id, "", f"not assessed: {exc}"))
-                continue
-            scored = result.result
-            detail = f"run #{result.run_id}: score {scored.score:.1f}, rating {scored.rating}"
-            done = Action("reassess", fresh.vendor_id, key, detail)
-            if _record(self.workspace, done, self.as_of, {"run": result.run_id}):
+            scored = outcome.scored
+            detail = f"run #{scored.run_id}: score {scored.score:.1f}, rating {scored.rating}"
+            done = Action("reassess", vendor_id, key, detail)
+            if _record(self.workspace, done, self.as_of, {"run": scored.run_id}):
                 actions += self._remember([done])
-            self._snap = None  # a new run moves the vendor's next assessment
+        if todo:
+            self._snap = None  # new runs move the vendors' next assessments
         return actions
 
     def issue_due_questionnaires(self) -> list[Action]:

@@ -130,24 +130,32 @@ def _dates(row: DatedEvidence) -> EvidenceDates:
     return EvidenceDates(row.kind, row.issued, row.expires, row.period_end)
 
 
-def evidence_windows(rows: Sequence[D], policy: Policy) -> Iterator[tuple[D, str, Validity, bool]]:
+def evidence_windows(
+    rows: Sequence[D], policy: Policy, context: Sequence[DatedEvidence] | None = None
+) -> Iterator[tuple[D, str, Validity, bool]]:
     """Each row with its kind's label, the window in which it is current, and whether its kind
-    is still in the policy; bridge letters of the same vendor extend SOC reports."""
+    is still in the policy; bridge letters of the same vendor extend SOC reports. `context` is
+    every document of the rows' vendors when `rows` is only some of them (a page, a filter)."""
     by_vendor: dict[str, list[EvidenceDates]] = {}
-    for row in rows:
-        by_vendor.setdefault(row.vendor_id, []).append(_dates(row))
+    for other in rows if context is None else context:
+        by_vendor.setdefault(other.vendor_id, []).append(_dates(other))
     for row in rows:
         kind = policy.evidence_kinds.get(row.kind)
         if kind is None:  # a kind removed from the policy since: say so rather than guess
             yield row, row.kind, Validity(None, None, "kind no longer in the policy"), False
         else:
-            yield row, kind.label, validity(kind, _dates(row), by_vendor[row.vendor_id]), True
+            bridges = by_vendor.get(row.vendor_id, [])
+            yield row, kind.label, validity(kind, _dates(row), bridges), True
 
 
 def evidence_status(
-    rows: Sequence[EvidenceRow], policy: Policy, as_of: dt.date
+    rows: Sequence[EvidenceRow],
+    policy: Policy,
+    as_of: dt.date,
+    context: Sequence[DatedEvidence] | None = None,
 ) -> list[EvidenceStatus]:
-    """Validity and state of each row (evidence of a kind no longer in the policy is expired)."""
+    """Validity and state of each row (evidence of a kind no longer in the policy is expired);
+    `context` as for `evidence_windows`."""
     within = policy.cadence.expiring_within_days
     return [
         EvidenceStatus(
@@ -156,7 +164,7 @@ def evidence_status(
             window,
             window.state(as_of, within) if known else EvidenceState.EXPIRED,
         )
-        for row, label, window, known in evidence_windows(rows, policy)
+        for row, label, window, known in evidence_windows(rows, policy, context)
     ]
 
 
@@ -218,21 +226,7 @@ def list_evidence(
         # listing.
         vendors = sorted({row.vendor_id for row in rows})
         related = bulk.evidence_dates(session, vendors if len(vendors) <= 500 else None)
-    shown = {row.id for row in rows}
-    within = content.policy.cadence.expiring_within_days
-    by_id = {row.id: row for row in rows}
-    statuses = [
-        EvidenceStatus(
-            by_id[other.id],
-            label,
-            window,
-            window.state(as_of, within) if known else EvidenceState.EXPIRED,
-        )
-        for other, label, window, known in evidence_windows(related, content.policy)
-        if other.id in shown
-    ]
-    order = {row.id: i for i, row in enumerate(rows)}
-    return sorted(statuses, key=lambda s: order[s.evidence.id or 0]), total
+    return evidence_status(rows, content.policy, as_of, related), total
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,8 @@ from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
 from audit.model import Tier
 from audit.report.keys import (
+    CERT_FILE,
+    KEY_FILE,
     SigningConfig,
     certificate_fingerprint,
     signing_config,
@@ -130,7 +132,7 @@ def _remember_identity(workspace: Workspace, config: SigningConfig, known: set[s
 def new_identity(workspace: Workspace) -> Path:
     """Start a new workspace signing identity on purpose (the old one's files are gone)."""
     folder = workspace.keys_dir
-    if (folder / "signing-key.pem").exists() or (folder / "signing-cert.pem").exists():
+    if (folder / KEY_FILE).exists() or (folder / CERT_FILE).exists():
         raise InputError(
             f"{folder} already holds a signing identity; nothing was changed",
             hint="a new identity is for a workspace whose key was lost",
@@ -170,9 +172,8 @@ def check_target(path: Path) -> None:
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, so that the report is whole or
     absent; a folder that cannot be written is a clear refusal that leaves nothing behind."""
-    check_target(path)
+    check_target(path)  # makes the folder
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
