@@ -100,20 +100,34 @@ def parse_csv(raw: bytes, source: str) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError([Problem(source, "not UTF-8 text", line=line)]) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    unknown = [c for c in header if c not in CSV_COLUMNS]
-    if unknown or not header:
-        message = f"unknown column(s) {', '.join(unknown)}" if unknown else "no header row"
-        raise ContentError(
-            [Problem(source, f"{message}; columns are: {', '.join(CSV_COLUMNS)}", line=1)]
-        )
     records: list[dict[str, Any]] = []
     lines: dict[tuple[str | int, ...], int] = {}
-    for index, row in enumerate(reader):
-        if None in row:
-            raise ContentError([Problem(source, "more cells than columns", line=reader.line_num)])
-        lines[("vendors", index)] = reader.line_num
-        records.append(_csv_record(row))
+    try:
+        header = reader.fieldnames or []
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if unknown or twice or not header:
+            message = (
+                f"unknown column(s) {', '.join(unknown)}"
+                if unknown
+                else f"column(s) {', '.join(twice)} given twice"
+                if twice
+                else "no header row"
+            )
+            raise ContentError(
+                [Problem(source, f"{message}; columns are: {', '.join(CSV_COLUMNS)}", line=1)]
+            )
+        for index, row in enumerate(reader):
+            if None in row:
+                raise ContentError(
+                    [Problem(source, "more cells than columns", line=reader.line_num)]
+                )
+            lines[("vendors", index)] = reader.line_num
+            records.append(_csv_record(row))
+    except csv.Error as exc:  # a cell past the reader's 131,072 characters, a stray NUL
+        raise ContentError(
+            [Problem(source, f"not readable as CSV: {exc}", line=reader.line_num + 1)]
+        ) from None
     if not records:
         raise ContentError([Problem(source, "no vendor rows", line=1)])
     return Document(source, {"vendors": records}, lines)

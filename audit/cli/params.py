@@ -12,20 +12,22 @@ from audit.errors import InputError
 from audit.inputs import date_problem
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-# Ids are positive and fit the databases' 64-bit integers: a larger number is refused as a
-# bad option (exit 2) on SQLite and PostgreSQL alike, never sent to either.
-LARGEST_ID = 2**63 - 1
+# Ids are positive and fit the id columns of both databases (PostgreSQL's are 32-bit): a larger
+# number is refused as a bad option (exit 2) on SQLite and PostgreSQL alike, never sent to
+# either. Counts (limits, offsets) may go to 64 bits.
+LARGEST_ID = 2**31 - 1
+LARGEST_COUNT = 2**63 - 1
 LimitOption = Annotated[
     int | None,
     typer.Option(
         "--limit",
         min=1,
-        max=LARGEST_ID,
+        max=LARGEST_COUNT,
         help="At most this many rows (a table shows 50 by default).",
     ),
 ]
 OffsetOption = Annotated[
-    int, typer.Option("--offset", min=0, max=LARGEST_ID, help="Skip this many rows first.")
+    int, typer.Option("--offset", min=0, max=LARGEST_COUNT, help="Skip this many rows first.")
 ]
 WideOption = Annotated[
     bool, typer.Option("--wide", help="Show long values whole instead of cutting them to fit.")

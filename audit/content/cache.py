@@ -24,7 +24,7 @@ from typing import Any
 
 from audit.content.model import ContentSet, frozen_map
 
-FORMAT = 1
+FORMAT = 2  # raised when validation changes: content accepted before is checked again
 _memory: dict[str, ContentSet] = {}
 # Within one process, the key of files whose size, inode and modification time have not
 # changed since they were hashed: a batch of ten thousand imports asks for the content twice

@@ -4,12 +4,14 @@ as `FILE:LINE: path.to.field: message`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
@@ -35,10 +37,45 @@ def _registry() -> Registry:
     return registry
 
 
+def _finite_number(_checker: Any, instance: Any) -> bool:
+    """JSON has no NaN or infinity, and no range check can refuse them (every comparison with
+    NaN is false): a number must be finite."""
+    return (
+        isinstance(instance, int | float)
+        and not isinstance(instance, bool)
+        and (isinstance(instance, int) or math.isfinite(instance))
+    )
+
+
+_PATTERN = Draft202012Validator.VALIDATORS["pattern"]
+
+
+def _whole_pattern(
+    checker: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """`pattern` as the schemas mean it: Python's `$` also matches before a final line break,
+    so `"SEC-IAM-02\n"` passed `^[A-Z]...$`. A value ending in one is refused."""
+    yield from _PATTERN(checker, pattern, instance, schema)
+    if (
+        isinstance(instance, str)
+        and pattern.endswith("$")
+        and instance.endswith("\n")
+        and re.search(pattern, instance)
+    ):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator,
+    validators={"pattern": _whole_pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+)
+
+
 @cache
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str) -> Any:
     """A validator for one of the shipped schemas; `$ref`s resolve among them."""
-    return Draft202012Validator(
+    return _Validator(
         load_schema(name),
         registry=_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,  # "date": a real calendar date
@@ -53,7 +90,7 @@ def format_path(path: Iterable[str | int], data: Any = None) -> str:
         if isinstance(element, int):
             item = node[element] if isinstance(node, list) and 0 <= element < len(node) else None
             ident = item.get("id") if isinstance(item, dict) else None
-            label = f"[{ident if isinstance(ident, str) else element}]"
+            label = f"[{_visible(ident) if isinstance(ident, str) else element}]"
             if parts:
                 parts[-1] += label
             else:
@@ -112,8 +149,13 @@ _TYPE_WORDS = {
 }
 
 
+def _visible(text: str) -> str:
+    """Line breaks and tabs written as escapes, so a message stays on its line."""
+    return text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
 def _shown(value: Any) -> str:
-    text = str(value)
+    text = _visible(str(value))
     return text if len(text) <= 60 else text[:57] + "..."
 
 

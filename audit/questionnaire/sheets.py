@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.errors import ContentError, Problem
@@ -84,7 +83,8 @@ class _Reader:
         self.meta: dict[str, Any] = {}
         try:
             self.book = load_workbook(path, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any damage inside the archive, as openpyxl
+            # meets it (malformed XML, a broken stream, a missing part), is the sender's file
             raise ContentError(
                 [Problem(source, f"the workbook cannot be read ({type(exc).__name__})")],
                 hint="open it in Excel or LibreOffice, save it as .xlsx, and try again",

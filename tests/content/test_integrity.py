@@ -144,6 +144,12 @@ def test_good_extra_checklist_loads(root: Path) -> None:
             "unknown section 'other'",
         ),
         ("id: EXT-TST-02", "id: EXT-TST-01", "control id 'EXT-TST-01' is already used"),
+        # Hostile numbers and ids: no range check refuses NaN, and `$` matched before a final
+        # line break (security review L4 and M13).
+        ('label: "Yes", score: 1.0', 'label: "Yes", score: .nan', "score: must be a number"),
+        ('label: "Yes", score: 1.0', 'label: "Yes", score: .inf', "score: must be a number"),
+        ("weight: 3", "weight: -.inf", "weight: must be a whole number, not -inf"),
+        ("id: EXT-TST-02", 'id: "EXT-TST-02\\n"', "'EXT-TST-02\\n' is not a control id"),
     ],
 )
 def test_each_mistake_is_named(root: Path, old: str, new: str, expected: str) -> None:
@@ -179,6 +185,20 @@ def test_follow_up_cycle_is_refused(root: Path) -> None:
     )
     found = load(root, cyclic)
     assert any("cycle" in line for line in found), found
+
+
+def test_policy_numbers_must_be_finite(root: Path) -> None:
+    policy = root / "policies" / "default.yaml"
+    text = policy.read_text()
+    assert "min_score: 85" in text and "data-handling: 25" in text
+    policy.write_text(
+        text.replace("min_score: 85", "min_score: .nan").replace(
+            "data-handling: 25", "data-handling: .inf"
+        )
+    )
+    found = load(root, GOOD)
+    assert any("min_score: must be a number" in f for f in found), found
+    assert any("data-handling: must be a number" in f for f in found), found
 
 
 def test_policy_problems(root: Path) -> None:
