@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -199,13 +200,54 @@ def _assess_all(ctx: typer.Context, day: dt.date, tier: Tier | None, fmt: Format
         raise typer.Exit(1)
 
 
+def _verify_history(ctx: typer.Context, fmt: FormatOption, anchors: list[Path]) -> None:
+    report = services.verify_history(state(ctx).workspace(), anchors)
+    if fmt is not Format.TABLE:
+        render(
+            [{"entries": report.entries, "head": report.head, "problems": list(report.problems)}],
+            ["entries", "head", "problems"],
+            fmt,
+        )
+    elif report.problems:
+        for problem in report.problems:
+            out.print(f"FAIL {problem}", markup=False)
+    else:
+        out.print(
+            f"history intact: {report.entries} entries chained, head {report.head}", markup=False
+        )
+    if report.problems:
+        raise typer.Exit(1)
+
+
 @app.command()
 def history(
     ctx: typer.Context,
-    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    vendor_id: Annotated[str | None, typer.Argument(metavar="[VENDOR]")] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Check the tamper-evident history of every submission, run and finding "
+            "event; exit 1 naming each row changed, removed or added behind the tool's back.",
+        ),
+    ] = False,
+    anchors: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            metavar="REPORT",
+            help="With --verify: a signed report whose history head the chain must still hold.",
+        ),
+    ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """The vendor's audit runs: score, rating and change, with a small trend."""
+    """The vendor's audit runs: score, rating and change, with a small trend; with --verify,
+    the check of the whole tamper-evident history."""
+    if check:
+        _verify_history(ctx, fmt, anchors or [])
+        return
+    if vendor_id is None:
+        raise InputError("name a vendor, or give --verify to check the whole history")
     runs = services.history(state(ctx).workspace(), vendor_id)
     rows = []
     previous = None

@@ -15,12 +15,19 @@ from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 
 from audit.errors import WorkspaceError
 from audit.report.keys import SigningConfig
-from audit.report.verify import ATTACHMENT_KEY, STATED_HASH_KEY
+from audit.report.verify import ATTACHMENT_KEY, HISTORY_KEY, STATED_HASH_KEY
 
 FIELD_NAME = "AuditSignature"
 
 
-def embed_json(pdf: bytes, name: str, data: bytes, description: str, when: dt.datetime) -> bytes:
+def embed_json(
+    pdf: bytes,
+    name: str,
+    data: bytes,
+    description: str,
+    when: dt.datetime,
+    history: tuple[int, str] | None = None,
+) -> bytes:
     """The PDF with `data` attached as `name` (an incremental update, before signing).
 
     The document information also states the attachment's name and SHA-256, so that a
@@ -30,6 +37,8 @@ def embed_json(pdf: bytes, name: str, data: bytes, description: str, when: dt.da
     info = writer.trailer["/Info"].get_object()
     info[STATED_HASH_KEY] = generic.TextStringObject(hashlib.sha256(data).hexdigest())
     info[ATTACHMENT_KEY] = generic.TextStringObject(name)
+    if history is not None:  # signed with the rest: a later rewrite of the history shows
+        info[HISTORY_KEY] = generic.TextStringObject(f"{history[0]} {history[1]}")
     writer.update_container(info)
     params = embed.EmbeddedFileParams(creation_date=when, modification_date=when)
     stream = embed.EmbeddedFileObject.from_file_data(

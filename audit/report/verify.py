@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,21 @@ from audit.errors import InputError
 
 STATED_HASH_KEY = "/AuditRunSHA256"
 ATTACHMENT_KEY = "/AuditAttachment"
+HISTORY_KEY = "/AuditHistoryHead"  # "<entries> <sha256>": the history chain when it was signed
+
+
+def history_head(path: Path) -> tuple[int, str] | None:
+    """The history chain's length and head a signed report states, or None if it states none
+    (or cannot be read)."""
+    try:
+        with path.open("rb") as handle:
+            stated = str(_info(PdfFileReader(handle)).get(HISTORY_KEY, ""))
+    except (OSError, *DAMAGE):
+        return None
+    count, _, head = stated.partition(" ")
+    if not count.isdigit() or len(head) != 64:
+        return None
+    return int(count), head
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +102,22 @@ DAMAGE = (Exception,)
 
 
 def verify_pdf(pdf: bytes, trusted: asn1_x509.Certificate | None) -> Verification:
-    """Run every check on the PDF's bytes; later checks are skipped when the file cannot be read."""
+    """Run every check on the PDF's bytes; later checks are skipped when the file cannot be read.
+    pyHanko logs each failed path validation with its traceback; what failed is in the checks,
+    so its loggers are quiet while they run (unless logging is at debug level)."""
+    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
+    before = [logger.level for logger in loggers]
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        for logger in loggers:  # their modules' loggers inherit the level
+            logger.setLevel(logging.CRITICAL + 1)
+    try:
+        return _verify_pdf(pdf, trusted)
+    finally:
+        for logger, level in zip(loggers, before, strict=True):
+            logger.setLevel(level)
+
+
+def _verify_pdf(pdf: bytes, trusted: asn1_x509.Certificate | None) -> Verification:
     checks: list[Check] = []
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)

@@ -17,6 +17,7 @@ _WHERE = {
     "diff_runs": "runs",
     "get_run": "runs",
     "history": "runs",
+    "verify_history": "runs",
     "all_coverage": "content",
     "create_workspace": "content",
     "find_item": "content",
@@ -62,6 +63,7 @@ __all__ = [
     "issue_questionnaire",
     "list_evidence",
     "verify_evidence",
+    "verify_history",
     "list_findings",
     "list_questionnaires",
     "list_vendors",
@@ -103,7 +105,7 @@ if TYPE_CHECKING:
         update_finding,
     )
     from audit.services.questionnaires import issue_questionnaire
-    from audit.services.runs import diff_runs, get_run, history
+    from audit.services.runs import diff_runs, get_run, history, verify_history
     from audit.services.submissions import (
         check_questionnaire,
         import_questionnaire,

@@ -27,7 +27,7 @@ from audit.scoring.results import digest
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor, vendor_tier
-from audit.store import assessing, queries
+from audit.store import assessing, chain, queries
 from audit.store.assessing import Part, RunSummary, StoredFinding
 from audit.store.tables import utcnow
 from audit.vendor import Vendor, facts
@@ -215,6 +215,7 @@ def assess(
             },
         )
         findings = _apply_findings(session, vendor_id, run_id, result, content)
+        chain.record_run(session, run_id)
     return Assessment(run_id, result, findings, previous, submission, review)
 
 

@@ -13,7 +13,7 @@ from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
 from audit.inputs import address_problem, name_problem, text_problem
 from audit.services.database import reading, transaction
-from audit.store import queries
+from audit.store import chain, queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow
 from audit.workspace import Workspace
 
@@ -107,7 +107,8 @@ def accept_finding(
         row.accepted_until, row.accepted_reason, row.approver = until, reason, approver
         row.updated_at = utcnow()
         session.add(row)
-        session.add(
+        _add_event(
+            session,
             FindingEventRow(
                 finding_id=finding_id,
                 actor=approver,
@@ -115,7 +116,7 @@ def accept_finding(
                 from_status=before,
                 to_status=row.status,
                 note=f"until {until}: {reason}",
-            )
+            ),
         )
     return row
 
@@ -156,7 +157,8 @@ def update_finding(
             row.owner = owner
         row.updated_at = utcnow()
         session.add(row)
-        session.add(
+        _add_event(
+            session,
             FindingEventRow(
                 finding_id=finding_id,
                 actor=actor,
@@ -164,6 +166,14 @@ def update_finding(
                 from_status=before,
                 to_status=row.status,
                 note="; ".join([*changes, *([note] if note else [])]),
-            )
+            ),
         )
     return row
+
+
+def _add_event(session: Session, event: FindingEventRow) -> None:
+    """Store the event and enter it in the history chain, in the caller's transaction."""
+    session.add(event)
+    session.flush()
+    assert event.id is not None  # noqa: S101 - flushed
+    chain.record(session, chain.EVENT, [event.id])

@@ -44,7 +44,7 @@ from audit.services.database import reading, transaction
 from audit.services.evidence import evidence_status
 from audit.services.runs import get_run
 from audit.services.vendors import refresh_tiers
-from audit.store import bulk, evidence_rows, queries
+from audit.store import bulk, chain, evidence_rows, queries
 from audit.store.tables import AuditRunRow, FindingEventRow, FindingRow
 from audit.vendor import vendor_from_record
 from audit.workspace import Workspace
@@ -196,10 +196,12 @@ def _finalise(
     path: Path,
     rendered_at: dt.datetime,
     timestamper: timestamps.TimeStamper | None,
+    history: tuple[int, str],
 ) -> ReportFile:
-    """Attach the data, sign the whole file, write it atomically."""
+    """Attach the data, sign the whole file (with the history chain's head), write it
+    atomically."""
     name, data, description = attachment
-    with_data = embed_json(pdf, name, data, description, rendered_at)
+    with_data = embed_json(pdf, name, data, description, rendered_at, history)
     signed = sign_pdf(
         with_data,
         identity.signer,
@@ -272,6 +274,7 @@ def vendor_report(
         held = evidence_rows.listing(session, vendor_id)
         submission = run.inputs.get("submission", {})
         questionnaire = queries.questionnaire(session, submission.get("questionnaire", ""))
+        history_head = chain.head(session)
     for shown in (run, *history):  # the report and its trend show every one of them
         check_run(shown)
     opened = {r.id or 0: r.as_of for r in history}
@@ -310,6 +313,7 @@ def vendor_report(
         path,
         rendered_at,
         timestamper,
+        history_head,
     )
     return result
 
@@ -329,6 +333,7 @@ def portfolio_report(
     # A few whole-table queries, whatever the portfolio's size: no query per vendor, and no
     # run's result JSON (a portfolio needs each run's date, score and rating only).
     with reading(workspace) as session:
+        history_head = chain.head(session)
         stored = bulk.vendor_records(session)
         runs = bulk.run_scores(session)
         findings = [
@@ -364,6 +369,7 @@ def portfolio_report(
         path,
         rendered_at,
         timestamper,
+        history_head,
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from audit.errors import NotFoundError
+from audit.errors import InputError, NotFoundError
 from audit.findings import Action
 from audit.services.database import reading
 from audit.services.vendors import load_vendor
-from audit.store import queries
+from audit.store import chain, queries
 from audit.store.tables import AuditRunRow
 from audit.workspace import Workspace
 
@@ -19,6 +20,31 @@ def history(workspace: Workspace, vendor_id: str) -> Sequence[AuditRunRow]:
     load_vendor(workspace, vendor_id)
     with reading(workspace) as session:
         return queries.runs(session, vendor_id)
+
+
+def verify_history(workspace: Workspace, reports: Sequence[Path] = ()) -> chain.ChainReport:
+    """Walk the tamper-evident history of submissions, runs and finding events, and check it
+    against the heads that signed reports state; a report counts only if its signature holds
+    (anyone can write a head into an unsigned copy)."""
+    from audit.report.verify import history_head
+    from audit.services.reports import verify_report
+
+    anchors = []
+    for report in reports:
+        if not verify_report(workspace, report).ok:
+            raise InputError(
+                f"{report}: the report does not verify, so its history head proves nothing",
+                hint=f"see `audit verify {report}`",
+            )
+        stated = history_head(report)
+        if stated is None:
+            raise InputError(
+                f"{report}: not a signed report of this tool that states a history head",
+                hint="reports signed before the history chain existed state none",
+            )
+        anchors.append((str(report), *stated))
+    with reading(workspace) as session:
+        return chain.verify(session, anchors)
 
 
 def get_run(workspace: Workspace, vendor_id: str, run_id: int | None) -> AuditRunRow:

@@ -31,7 +31,7 @@ from audit.services.evidence import record_windows
 from audit.services.questionnaires import requester
 from audit.services.vendors import load_vendor, vendor_facts
 from audit.settings import SETTINGS
-from audit.store import evidence_rows, queries
+from audit.store import chain, evidence_rows, queries
 from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow, utcnow
 from audit.workspace import Workspace
 
@@ -272,6 +272,7 @@ def _store(
             },
             answer_rows,
         )
+        chain.record(session, chain.SUBMISSION, [submission_id])
     return Imported(
         row.id,
         row.vendor_id,

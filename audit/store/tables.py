@@ -223,3 +223,16 @@ class LedgerRow(SQLModel, table=True):
     as_of: dt.date
     detail: str
     created_at: dt.datetime = _stamp()
+
+
+class ChainRow(SQLModel, table=True):
+    """One entry of the tamper-evident history (audit/store/chain.py): a submission, run or
+    finding event, and the hash of its content chained to the entry before it."""
+
+    __tablename__ = "history_chain"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    seq: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    ref_id: int
+    sha256: str = Field(max_length=64)
