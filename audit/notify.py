@@ -16,6 +16,7 @@ for the next run, so nothing is lost. A message whose every mailbox the server r
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import smtplib
@@ -147,10 +148,22 @@ class Outbox:
         return sorted(self.pending.glob("*.eml")) if self.pending.exists() else []
 
     def flush(self, config: SmtpConfig | None) -> tuple[int, int, str | None]:
-        """Send what is pending; returns (sent, still pending, error)."""
+        """Send what is pending; returns (sent, still pending, error). One process sends at a
+        time: another waits, then finds what the first sent gone from pending."""
+        if config is None:
+            return 0, len(self.waiting()), None
+        self.pending.mkdir(parents=True, exist_ok=True)
+        with (self.pending.parent / ".sending.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                return self._flush(config)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _flush(self, config: SmtpConfig) -> tuple[int, int, str | None]:
         waiting = self.waiting()
-        if config is None or not waiting:
-            return 0, len(waiting), None
+        if not waiting:
+            return 0, 0, None
         sent = 0
         refused: list[str] = []
         try:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import schedule
 
 from audit.services.automation import Action, Jobs
+from audit.services.database import exclusive
 from audit.workspace import Workspace
 
 log = logging.getLogger("audit.scheduler")
@@ -24,14 +25,17 @@ log = logging.getLogger("audit.scheduler")
 def run_once(
     workspace: Workspace, as_of: dt.date, report: Callable[[str, Action], None] | None = None
 ) -> list[Action]:
-    """Every job once for `as_of`; `report` is told of each action as it happens."""
-    jobs = Jobs(workspace, as_of)
+    """Every job once for `as_of`; `report` is told of each action as it happens. One run at a
+    time per database: a second scheduler (cron overlapping a service, another machine) waits
+    for the first to finish, then finds in the ledger that everything is done."""
     taken = []
-    for name, job in jobs.all():
-        for action in job():
-            taken.append(action)
-            if report:
-                report(name, action)
+    with exclusive(workspace, "scheduler"):
+        jobs = Jobs(workspace, as_of)
+        for name, job in jobs.all():
+            for action in job():
+                taken.append(action)
+                if report:
+                    report(name, action)
     return taken
 
 

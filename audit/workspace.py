@@ -147,6 +147,7 @@ def init_workspace(target: Path, organisation: str | None = None) -> Workspace:
         shutil.copytree(source / "checklists", target / "checklists")
         shutil.copytree(source / "policies", target / "policies")
         (target / CONFIG_FILE).write_text(text, encoding="utf-8")
+        (target / CONFIG_FILE).chmod(0o600)  # it may hold the SMTP password
         for folder in ("reports", ".audit/evidence", ".audit/keys", ".audit/outbox"):
             (target / folder).mkdir(parents=True, exist_ok=True)
         # The database, the evidence (SOC reports, DPAs, pen test summaries), the outbox and

@@ -197,6 +197,12 @@ class BlobStore:
             return f"cannot be read: {exc.strerror}"
         return None if actual == sha256 else f"changed on disk: it now hashes to {actual}"
 
+    def _whole(self, final: Path, sha256: str) -> bool:
+        """Whether these bytes are held, and held intact. A copy changed or damaged on disk is
+        not: the original, added again, takes its place (that is how a damaged copy that
+        `audit evidence verify` names is repaired)."""
+        return final.exists() and self.problem(sha256) is None
+
     def _temporary(self) -> tuple[int, str, bool]:
         handle, name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         if O_DIRECT:
@@ -234,7 +240,7 @@ class BlobStore:
                     continue
                 sha = hashlib.sha256(data).hexdigest()
                 final = self.path_for(sha)
-                if final.exists() or final in pending:
+                if final in pending or self._whole(final, sha):
                     results.append(StoredBlob(sha, len(data), new=False))
                     continue
                 handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
@@ -294,7 +300,7 @@ class BlobStore:
                 raise InputError(f"cannot store {path}: {writer.error.strerror}")
             sha = digest.hexdigest()
             final = self.path_for(sha)
-            if final.exists():  # bytes already held: nothing to sync or move
+            if self._whole(final, sha):  # bytes already held: nothing to sync or move
                 return StoredBlob(sha, size, new=False)
             self._commit({final: temporary})
             return StoredBlob(sha, size, new=True)

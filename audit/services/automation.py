@@ -18,7 +18,7 @@ from audit.notify import DEFAULT_FROM, NotDeliverableError, Notice, Outbox, smtp
 from audit.questionnaire.mail import reminder_message
 from audit.services.batch import assess_all, fresh_submissions
 from audit.services.content import workspace_content
-from audit.services.database import reading, transaction
+from audit.services.database import exclusive, reading, transaction
 from audit.services.due import Snapshot, snapshot
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
 from audit.store import bulk
@@ -276,6 +276,45 @@ class Jobs:
             )
         return actions
 
+    def check_evidence_store(self) -> list[Action]:
+        """Once a week, rehash every stored evidence file: a copy changed or missing on disk is
+        reported to the vendor's relationship owner (once per damage), with how to repair it."""
+        from audit.services.evidence import verify_evidence
+
+        year, week, _ = self.as_of.isocalendar()
+        key = f"evidence-verify:{year}-W{week:02d}"
+        if self._already(key):
+            return []
+        checked, damaged = verify_evidence(self.workspace)
+        per_vendor: dict[str, list[tuple[Action, str]]] = {}
+        for item in damaged:
+            line = f"evidence #{item.evidence_id} {item.file_name}: {item.problem}"
+            action = Action(
+                "integrity", item.vendor_id, f"evidence-damaged:{item.evidence_id}:{year}", line
+            )
+            per_vendor.setdefault(item.vendor_id, []).append((action, line))
+        snap = self._snapshot()
+        actions = []
+        for vendor_id, items in sorted(per_vendor.items()):
+            vendor = snap.vendors[vendor_id]
+            actions += self._digest(
+                "integrity",
+                vendor,
+                items,
+                _recipients(vendor, True),
+                f"{vendor.name}: stored evidence changed or missing",
+                f"The stored copies below no longer hold the bytes registered for {vendor.name} "
+                f"(checked {self.as_of}). Reports and assessments state the registered hashes; "
+                "add each original file again with `audit evidence add` to repair the store.",
+            )
+        summary = Action(
+            "integrity", None, key, f"{checked} stored file(s) rehashed, {len(damaged)} damaged"
+        )
+        detail = {"checked": checked, "damaged": len(damaged)}
+        return actions + self._remember(
+            _record_all(self.workspace, [(summary, detail)], self.as_of)
+        )
+
     def flag_overdue_findings(self) -> list[Action]:
         """Tell each finding's owner (else the relationship owner) what is past due."""
         snap = self._snapshot()
@@ -317,17 +356,20 @@ class Jobs:
             ("issue questionnaires", self.issue_due_questionnaires),
             ("remind vendors", self.remind_questionnaires),
             ("warn about evidence", self.warn_evidence),
+            ("check stored evidence", self.check_evidence_store),
             ("flag overdue findings", self.flag_overdue_findings),
             ("send notifications", self.send),
         ]
 
 
 def run_jobs(workspace: Workspace, as_of: dt.date, now: dt.datetime | None = None) -> list[Action]:
-    """Every job once for `as_of`, in order; returns only what was newly done."""
-    jobs = Jobs(workspace, as_of, now)
+    """Every job once for `as_of`, in order, one run at a time per database; returns only
+    what was newly done."""
     actions = []
-    for _, job in jobs.all():
-        actions += job()
+    with exclusive(workspace, "scheduler"):
+        jobs = Jobs(workspace, as_of, now)
+        for _, job in jobs.all():
+            actions += job()
     return actions
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from audit.store.engine import open_database
@@ -39,3 +41,29 @@ def transaction(workspace: Workspace) -> Iterator[Session]:
 def reading(workspace: Workspace) -> Iterator[Session]:
     with Session(engine_for(workspace), expire_on_commit=False) as session:
         yield session
+
+
+@contextmanager
+def exclusive(workspace: Workspace, name: str) -> Iterator[None]:
+    """Held by one process at a time for this workspace's database: another process asking
+    for it waits until the holder is done. On PostgreSQL an advisory lock, so schedulers on
+    several machines that share the database take turns; on SQLite a lock on a file in
+    `.audit/`, next to the database."""
+    engine = engine_for(workspace)
+    if engine.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"audit:{name}".encode()).digest()[:8], "big") >> 1
+        with engine.connect() as connection:
+            held = connection.execution_options(isolation_level="AUTOCOMMIT")
+            held.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            try:
+                yield
+            finally:
+                held.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+        return
+    workspace.state_dir.mkdir(parents=True, exist_ok=True)
+    with (workspace.state_dir / f"{name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

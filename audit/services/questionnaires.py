@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,10 @@ def _record(
             )
             session.flush()
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("xb") as handle:
+            # Private to its owner, like .audit/: it names the vendor's services, data and
+            # last cycle's answers. Sending it is a deliberate act (--send, or by hand).
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
                 written = True
                 handle.write(data)
         written = False  # committed: the file stays

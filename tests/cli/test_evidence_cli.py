@@ -223,3 +223,35 @@ def test_verify_rehashes_the_store_and_names_what_changed(
     problems = {row["file"]: row["problem"] for row in json.loads(result.output)}
     assert problems["soc2.pdf"].startswith("changed on disk: it now hashes to")
     assert problems["policy.pdf"] == "missing from the store"
+    # The originals, added again, repair the store (they used to be taken as already held).
+    again = dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end",
+                 "2025-09-30")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
+         "--issued", "2025-01-01")  # fmt: skip
+    assert blob.read_bytes() == report.read_bytes()
+    repaired = dcli("evidence", "verify")
+    assert repaired.exit_code == 0, repaired.output
+
+
+def test_the_scheduler_rehashes_the_store_weekly_and_reports_damage_once(
+    dcli, db_workspace: Workspace, registered, tmp_path: Path
+) -> None:
+    report = tmp_path / "soc2.pdf"
+    report.write_bytes(b"the SOC 2 report as the vendor sent it")
+    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    (blob,) = (
+        db_workspace.evidence_dir / hashlib.sha256(report.read_bytes()).hexdigest()[:2]
+    ).iterdir()
+    blob.chmod(0o600)
+    blob.write_bytes(b"rewritten")
+    first = dcli("scheduler", "--once", "--as-of", "2025-11-03")
+    assert "[check stored evidence]: 1 stored file(s) rehashed, 1 damaged" in first.output
+    assert "soc2.pdf: changed on disk" in first.output, first.output
+    mails = [p.read_text() for p in (db_workspace.outbox_dir / "pending").glob("*.eml")]
+    assert any("stored evidence changed or missing" in m for m in mails)
+    same_week = dcli("scheduler", "--once", "--as-of", "2025-11-05")
+    assert "[check stored evidence]" not in same_week.output
+    next_week = dcli("scheduler", "--once", "--as-of", "2025-11-10")
+    assert "1 stored file(s) rehashed, 1 damaged" in next_week.output
+    assert "soc2.pdf: changed on disk" not in next_week.output  # told once, not every week

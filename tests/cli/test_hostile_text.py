@@ -364,3 +364,20 @@ def test_the_workspace_state_is_private_whatever_the_umask(tmp_path: Path) -> No
     finally:
         os.umask(previous)
     assert stat.S_IMODE(workspace.state_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((workspace.root / "audit.toml").stat().st_mode) == 0o600
+
+
+def test_issued_questionnaires_are_private(dcli, db_workspace: Workspace, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from tests.questionnaire.test_submissions import VENDOR
+
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    previous = os.umask(0o022)
+    try:
+        assert dcli("questionnaire", "issue", VENDOR).exit_code == 0
+    finally:
+        os.umask(previous)
+    (issued,) = (db_workspace.root / "questionnaires").iterdir()
+    assert stat.S_IMODE(issued.stat().st_mode) == 0o600

@@ -48,7 +48,9 @@ def test_due_lists_exactly_the_vendors_whose_cadence_elapsed(dcli, portfolio) ->
 def test_scheduler_once_twice_does_nothing_new(dcli, db_workspace: Workspace, portfolio) -> None:
     first = dcli("scheduler", "--once", "--as-of", "2024-06-01")
     assert first.exit_code == 0, first.output
-    assert "4 new action(s)" in first.output  # one questionnaire for each vendor that is due
+    # one questionnaire for each vendor that is due, and the week's rehash of stored evidence
+    assert "5 new action(s)" in first.output
+    assert "[check stored evidence]: 0 stored file(s) rehashed, 0 damaged" in first.output
     issued = sorted(p.name for p in (db_workspace.root / "questionnaires").glob("*.xlsx"))
     assert len(issued) == 4  # workbooks, the default format
     mails = sorted((db_workspace.outbox_dir / "pending").glob("*.eml"))
@@ -159,3 +161,25 @@ def test_foreground_scheduler_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, "".join(lines) + output
     assert "stopping after the job in hand" in output
+
+
+def test_two_schedulers_at_once_act_once(db_workspace: Workspace, dcli, portfolio) -> None:
+    """Cron and a service (or two machines on one PostgreSQL database) running the jobs at the
+    same moment: one waits for the other, so every questionnaire and e-mail exists once."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AUDIT_WORKSPACE": str(db_workspace.root)}
+    command = [sys.executable, "-m", "audit", "scheduler", "--once", "--as-of", "2024-06-01"]
+    runs = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert sorted("5 new action(s)" in o for o in outputs) == [False, False, True], outputs
+    assert len(list((db_workspace.root / "questionnaires").glob("*.xlsx"))) == 4
+    assert len(list((db_workspace.outbox_dir / "pending").glob("*.eml"))) == 4
+    listed = dcli("questionnaire", "list", "-f", "json")
+    assert listed.exit_code == 0 and len(json.loads(listed.output)) == 4, listed.output
