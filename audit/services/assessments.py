@@ -215,7 +215,7 @@ def assess(
             },
         )
         findings = _apply_findings(session, vendor_id, run_id, result, content)
-        chain.record_run(session, run_id)
+        chain.record_run(session, run_id, [f.id for f in findings])
     return Assessment(run_id, result, findings, previous, submission, review)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from audit.store import bulk
 from audit.store.tables import (
     AnswerRow,
     AuditRunRow,
@@ -191,28 +192,6 @@ def findings(session: Session, vendor_id: str) -> dict[str, StoredFinding]:
     return {row.control_id: StoredFinding(*row) for row in rows}
 
 
-def _insert(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert rows that all name the same columns. On PostgreSQL through COPY: psycopg's
-    executemany sends and binds every row as a statement of its own, which was a third of
-    `assess --all` there (some 90 rows per vendor); a multi-row INSERT cost more still."""
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(sa.insert(table), list(rows))
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{table.c[name].name}"' for name in columns)
-    raw = connection.connection.driver_connection
-    assert raw is not None  # noqa: S101 - a connection in a transaction
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(
-            f'COPY "{table.name}" ({names}) FROM STDIN'  # names from our own table, not input
-        ) as copy,
-    ):
-        for row in rows:
-            copy.write_row([row[name] for name in columns])
-
-
 def insert_findings(
     session: Session, vendor_id: str, rows: Sequence[dict[str, Any]]
 ) -> dict[str, int]:
@@ -220,7 +199,7 @@ def insert_findings(
     through the (vendor, control) key: cheaper than RETURNING row by row)."""
     if not rows:
         return {}
-    _insert(session, _FINDING, rows)
+    bulk.insert_rows(session, _FINDING, rows)
     controls = [row["control_id"] for row in rows]
     found = session.connection().execute(
         _FINDING_IDS, {"vendor_id": vendor_id, "controls": controls}
@@ -238,4 +217,4 @@ def update_findings(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Append finding events in one statement."""
     if rows:
-        _insert(session, _EVENT, rows)
+        bulk.insert_rows(session, _EVENT, rows)

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from audit.store import bulk
 from audit.store.tables import (
     AnswerRow,
     AuditRunRow,
@@ -70,7 +71,6 @@ _RUN_COLUMNS = sa.select(
     _RUN.c.sha256,
     _RUN.c.submission_id,
     _RUN.c.review_submission_id,
-    _RUN.c.inputs,
     _RUN.c.created_at,
 )
 _EVENT_COLUMNS = sa.select(
@@ -115,30 +115,34 @@ def _run_text(row: Any) -> str:
             "score": row.score,
             "rating": row.rating,
             "band_rating": row.band_rating,
-            "result_sha256": row.sha256,  # the result itself is checked against it
+            "result_sha256": row.sha256,  # the result (and its inputs) is checked against it
             "submission": row.submission_id,
             "review": row.review_submission_id,
-            "inputs": _digest(_canonical(row.inputs)),
             "created_at": _stamp(row.created_at),
         }
     )
 
 
+_EVENT_TEXT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _event_text(row: Any) -> str:
-    return _canonical(
-        {
-            "id": row.id,
-            "finding": row.finding_id,
-            "vendor": row.vendor_id,
-            "control": row.control_id,
-            "run": row.run_id,
-            "at": _stamp(row.at),
-            "actor": row.actor,
-            "action": row.action,
-            "from": row.from_status,
-            "to": row.to_status,
-            "note": row.note,
-        }
+    """An event's columns in a fixed order (a run writes dozens: a list, not sorted keys)."""
+    return _EVENT_TEXT(
+        [
+            "event",
+            row.id,
+            row.finding_id,
+            row.vendor_id,
+            row.control_id,
+            row.run_id,
+            _stamp(row.at),
+            row.actor,
+            row.action,
+            row.from_status,
+            row.to_status,
+            row.note,
+        ]
     )
 
 
@@ -192,27 +196,38 @@ def _tip(connection: sa.Connection) -> str:
     return connection.execute(statement).scalar() or GENESIS
 
 
-def record(session: Session, kind: str, ids: Iterable[int]) -> None:
-    """Enter these rows, as now stored, at the end of the chain (in the caller's transaction)."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return
+def _append(session: Session, items: Sequence[tuple[str, int, str]]) -> None:
+    """Chain (kind, id, text) items after the tip, under the tip's lock, in one insert."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK})
     tip = _tip(connection)
     entries = []
-    for ref, text in _texts(connection, kind, wanted):
+    for kind, ref, text in items:
         tip = _digest(tip + text)
         entries.append({"kind": kind, "ref_id": ref, "sha256": tip})
-    connection.execute(sa.insert(_CHAIN), entries)
+    bulk.insert_rows(session, _CHAIN, entries)
 
 
-def record_run(session: Session, run_id: int) -> None:
-    """Enter a run, then the finding events it wrote."""
-    record(session, RUN, [run_id])
-    statement = sa.select(_EVENT.c.id).where(_EVENT.c.run_id == run_id)
-    record(session, EVENT, list(session.connection().execute(statement).scalars()))
+def record(session: Session, kind: str, ids: Iterable[int]) -> None:
+    """Enter these rows, as now stored, at the end of the chain (in the caller's transaction)."""
+    wanted = sorted(set(ids))
+    if wanted:
+        texts = _texts(session.connection(), kind, wanted)
+        _append(session, [(kind, ref, text) for ref, text in texts])
+
+
+def record_run(session: Session, run_id: int, finding_ids: Sequence[int]) -> None:
+    """Enter a run, then the events it wrote on these findings (found through the findings'
+    index, not by scanning every event for the run)."""
+    connection = session.connection()
+    items = [(RUN, ref, text) for ref, text in _texts(connection, RUN, [run_id])]
+    if finding_ids:
+        statement = _EVENT_COLUMNS.where(
+            _EVENT.c.finding_id.in_(sorted(set(finding_ids))), _EVENT.c.run_id == run_id
+        ).order_by(_EVENT.c.id)
+        items += [(EVENT, row.id, _event_text(row)) for row in connection.execute(statement)]
+    _append(session, items)
 
 
 def record_all(connection: sa.Connection) -> int:
@@ -227,7 +242,7 @@ def record_all(connection: sa.Connection) -> int:
                 tip = _digest(tip + text)
                 entries.append({"kind": kind, "ref_id": ref, "sha256": tip})
     if entries:
-        connection.execute(sa.insert(_CHAIN), entries)
+        connection.execute(sa.insert(_CHAIN), entries)  # a migration's connection, no session
     return len(entries)
 
 
