@@ -216,6 +216,10 @@ def test_questionnaire_fields(
     )
 
 
+def _accept(until: str, reason: str, approver: str) -> tuple[object, ...]:
+    return ("findings", "accept", "1", "--until", until, "--reason", reason, "--approver", approver)
+
+
 # Command options: each takes the generated value where a user types one.
 OPTIONS: list[Callable[[str, Path], tuple[object, ...]]] = [
     lambda x, _: ("due", "--within", x),
@@ -229,29 +233,9 @@ OPTIONS: list[Callable[[str, Path], tuple[object, ...]]] = [
     lambda x, _: ("findings", "update", "1", "--owner", x),
     lambda x, _: ("findings", "update", "1", "--by", x, "--status", "in_progress"),
     lambda x, _: ("findings", "update", "1", "--note", x, "--status", "in_progress"),
-    lambda x, _: ("findings", "accept", "1", "--until", x, "--reason", "r", "--approver", "a"),
-    lambda x, _: (
-        "findings",
-        "accept",
-        "1",
-        "--until",
-        "2026-06-30",
-        "--reason",
-        x,
-        "--approver",
-        "a",
-    ),
-    lambda x, _: (
-        "findings",
-        "accept",
-        "1",
-        "--until",
-        "2026-06-30",
-        "--reason",
-        "r",
-        "--approver",
-        x,
-    ),
+    lambda x, _: _accept(x, "r", "a"),
+    lambda x, _: _accept("2026-06-30", x, "a"),
+    lambda x, _: _accept("2026-06-30", "r", x),
     lambda x, _: ("evidence", "list", "--expiring-within", x),
     lambda x, _: ("evidence", "list", VENDOR, "--as-of", x),
     lambda x, _: ("history", x),

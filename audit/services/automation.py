@@ -261,19 +261,31 @@ class Jobs:
             per_vendor.setdefault(item.vendor_id, []).append(
                 (Action("evidence", item.vendor_id, key, line), line)
             )
+        return self._to_owners(
+            "evidence",
+            per_vendor,
+            lambda v: f"{v.name}: evidence expiring or expired",
+            lambda v: (
+                f"Evidence from {v.name} that stops being current, as of {self.as_of}. "
+                "Ask the vendor for current documents: controls that rely on expired evidence "
+                "become unverified."
+            ),
+        )
+
+    def _to_owners(
+        self,
+        job: str,
+        per_vendor: dict[str, list[tuple[Action, str]]],
+        subject: Callable[[Vendor], str],
+        intro: Callable[[Vendor], str],
+    ) -> list[Action]:
+        """One digest per vendor to its relationship owners."""
+        snap = self._snapshot()
         actions = []
         for vendor_id, items in sorted(per_vendor.items()):
             vendor = snap.vendors[vendor_id]
-            actions += self._digest(
-                "evidence",
-                vendor,
-                items,
-                _recipients(vendor, True),
-                f"{vendor.name}: evidence expiring or expired",
-                f"Evidence from {vendor.name} that stops being current, as of {self.as_of}. Ask "
-                "the vendor for current documents: controls that rely on expired evidence "
-                "become unverified.",
-            )
+            to = _recipients(vendor, True)
+            actions += self._digest(job, vendor, items, to, subject(vendor), intro(vendor))
         return actions
 
     def check_evidence_store(self) -> list[Action]:
@@ -293,20 +305,16 @@ class Jobs:
                 "integrity", item.vendor_id, f"evidence-damaged:{item.evidence_id}:{year}", line
             )
             per_vendor.setdefault(item.vendor_id, []).append((action, line))
-        snap = self._snapshot()
-        actions = []
-        for vendor_id, items in sorted(per_vendor.items()):
-            vendor = snap.vendors[vendor_id]
-            actions += self._digest(
-                "integrity",
-                vendor,
-                items,
-                _recipients(vendor, True),
-                f"{vendor.name}: stored evidence changed or missing",
-                f"The stored copies below no longer hold the bytes registered for {vendor.name} "
+        actions = self._to_owners(
+            "integrity",
+            per_vendor,
+            lambda v: f"{v.name}: stored evidence changed or missing",
+            lambda v: (
+                f"The stored copies below no longer hold the bytes registered for {v.name} "
                 f"(checked {self.as_of}). Reports and assessments state the registered hashes; "
-                "add each original file again with `audit evidence add` to repair the store.",
-            )
+                "add each original file again with `audit evidence add` to repair the store."
+            ),
+        )
         summary = Action(
             "integrity", None, key, f"{checked} stored file(s) rehashed, {len(damaged)} damaged"
         )
