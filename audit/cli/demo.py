@@ -260,6 +260,14 @@ def _reports(workspace: Workspace, target: Path) -> None:
     checked = services.reports.verify_report(workspace, portfolio.path)
     for check in checked.checks:
         out.print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}", markup=False)
+    history = services.verify_history(workspace, [portfolio.path])
+    state = "intact" if not history.problems else f"{len(history.problems)} problem(s)"
+    out.print(
+        f"history {state}: {history.entries} submissions, runs and finding events chained, "
+        f"head {history.head[:16]}..., as the signed portfolio report states "
+        "(`audit history --verify --against REPORT`)",
+        markup=False,
+    )
 
 
 def _scheduler(workspace: Workspace) -> None:
