@@ -16,7 +16,6 @@ for the next run, so nothing is lost. A message whose every mailbox the server r
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import os
 import smtplib
@@ -32,6 +31,7 @@ from pathlib import Path
 
 from audit.errors import WorkspaceError
 from audit.inputs import address_problem, one_line
+from audit.locks import file_lock
 from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
@@ -152,13 +152,8 @@ class Outbox:
         time: another waits, then finds what the first sent gone from pending."""
         if config is None:
             return 0, len(self.waiting()), None
-        self.pending.mkdir(parents=True, exist_ok=True)
-        with (self.pending.parent / ".sending.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                return self._flush(config)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with file_lock(self.pending.parent / ".sending.lock"):
+            return self._flush(config)
 
     def _flush(self, config: SmtpConfig) -> tuple[int, int, str | None]:
         waiting = self.waiting()

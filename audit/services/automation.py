@@ -20,6 +20,7 @@ from audit.services.batch import assess_all, fresh_submissions
 from audit.services.content import workspace_content
 from audit.services.database import exclusive, reading, transaction
 from audit.services.due import Snapshot, snapshot
+from audit.services.evidence import verify_evidence
 from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
 from audit.store import bulk
 from audit.store.tables import LedgerRow, utcnow
@@ -291,8 +292,6 @@ class Jobs:
     def check_evidence_store(self) -> list[Action]:
         """Once a week, rehash every stored evidence file: a copy changed or missing on disk is
         reported to the vendor's relationship owner (once per damage), with how to repair it."""
-        from audit.services.evidence import verify_evidence
-
         year, week, _ = self.as_of.isocalendar()
         key = f"evidence-verify:{year}-W{week:02d}"
         if self._already(key):

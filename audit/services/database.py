@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from audit.locks import file_lock
 from audit.store.engine import open_database
 from audit.workspace import Workspace
 
@@ -60,10 +60,5 @@ def exclusive(workspace: Workspace, name: str) -> Iterator[None]:
             finally:
                 held.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
         return
-    workspace.state_dir.mkdir(parents=True, exist_ok=True)
-    with (workspace.state_dir / f"{name}.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(workspace.state_dir / f"{name}.lock"):
+        yield

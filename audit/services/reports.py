@@ -11,7 +11,6 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pyhanko.sign import signers, timestamps
 
@@ -39,6 +38,7 @@ from audit.report.view import (
     RunFacts,
     build_vendor_report,
 )
+from audit.scoring.results import canonical_json, digest
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.evidence import evidence_status
@@ -79,16 +79,12 @@ def run_facts(row: AuditRunRow) -> RunFacts:
 def check_run(run: AuditRunRow) -> None:
     """Refuse a run whose stored result no longer hashes to the hash recorded with it, before
     anything is rendered, signed or written."""
-    if hashlib.sha256(canonical(run.result)).hexdigest() != run.sha256:
+    if digest(run.result) != run.sha256:
         raise InputError(
             f"run #{run.id}: stored result does not hash to its recorded sha256 {run.sha256}; "
             "no report was written",
             hint="the database row was altered after the run was recorded",
         )
-
-
-def canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +299,7 @@ def vendor_report(
     )
     identity = signing_identity(workspace)
     pdf = render_vendor_report(report, identity.name)
-    data = canonical(run.result)
+    data = canonical_json(run.result)
     path = output or workspace.reports_dir / f"{vendor_id}-{run.as_of.isoformat()}.pdf"
     result = _finalise(
         identity,
@@ -359,7 +355,7 @@ def portfolio_report(
     report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at)
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)
-    data = canonical(dataclasses.asdict(report))
+    data = canonical_json(dataclasses.asdict(report))
     path = output or workspace.reports_dir / f"portfolio-{rendered_at.date().isoformat()}.pdf"
     return _finalise(
         identity,

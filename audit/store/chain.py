@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,22 +162,23 @@ def _submission_text(row: Any, answers: Sequence[Any]) -> str:
     )
 
 
+_ROWS: dict[str, tuple[Any, Any, Callable[[Any], str]]] = {
+    RUN: (_RUN_COLUMNS, _RUN.c.id, _run_text),
+    EVENT: (_EVENT_COLUMNS, _EVENT.c.id, _event_text),
+}
+
+
 def _texts(
     connection: sa.Connection, kind: str, ids: Sequence[int] | None
 ) -> Iterator[tuple[int, str]]:
     """(id, text to hash) of the rows of one kind: those named, or all of them."""
-    if kind == RUN:
-        statement = _RUN_COLUMNS.order_by(_RUN.c.id)
+    if kind in _ROWS:
+        statement, key, text = _ROWS[kind]
+        statement = statement.order_by(key)
         if ids is not None:
-            statement = statement.where(_RUN.c.id.in_(ids))
+            statement = statement.where(key.in_(ids))
         for row in connection.execute(statement):
-            yield row.id, _run_text(row)
-    elif kind == EVENT:
-        statement = _EVENT_COLUMNS.order_by(_EVENT.c.id)
-        if ids is not None:
-            statement = statement.where(_EVENT.c.id.in_(ids))
-        for row in connection.execute(statement):
-            yield row.id, _event_text(row)
+            yield row.id, text(row)
     else:
         parts: Any = _SUBMISSION_COLUMNS.order_by(_SUBMISSION.c.id)
         answers = _ANSWER_COLUMNS
