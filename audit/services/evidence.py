@@ -247,12 +247,12 @@ def verify_evidence(
     if vendor_id is not None:
         load_vendor(workspace, vendor_id)
     with reading(workspace) as session:
-        rows = evidence_rows.listing(session, vendor_id)
+        rows = evidence_rows.stored_copies(session, vendor_id)
     store = BlobStore(workspace.evidence_dir)
-    problems = {sha: store.problem(sha) for sha in sorted({row.sha256 for row in rows})}
+    problems = {sha: store.problem(sha) for sha in sorted({row[3] for row in rows})}
     damaged = [
-        Damaged(row.id or 0, row.vendor_id, row.file_name, row.sha256, problem)
-        for row in rows
-        if (problem := problems[row.sha256]) is not None
+        Damaged(evidence_id, vendor, file_name, sha, problem)
+        for evidence_id, vendor, file_name, sha in rows
+        if (problem := problems[sha]) is not None
     ]
     return len(problems), damaged
