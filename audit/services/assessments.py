@@ -197,33 +197,32 @@ def assess(
         if include_draft:
             return Assessment(None, result, (), previous, submission, review)
         stored = result.as_dict()
-        run_id = assessing.insert_run(
-            session,
-            {
-                "vendor_id": vendor_id,
-                "as_of": as_of,
-                "tier": tier.tier.value,
-                "score": result.score,
-                "rating": result.rating.value,
-                "band_rating": result.band_rating.value,
-                "sha256": digest(stored),
-                "submission_id": submission.id,
-                "review_submission_id": review.id if review is not None else None,
-                "inputs": inputs,
-                "result": stored,
-                "created_at": utcnow(),
-            },
-        )
-        findings = _apply_findings(session, vendor_id, run_id, result, content)
-        chain.record_run(session, run_id, [f.id for f in findings])
+        run = {
+            "vendor_id": vendor_id,
+            "as_of": as_of,
+            "tier": tier.tier.value,
+            "score": result.score,
+            "rating": result.rating.value,
+            "band_rating": result.band_rating.value,
+            "sha256": digest(stored),
+            "submission_id": submission.id,
+            "review_submission_id": review.id if review is not None else None,
+            "inputs": inputs,
+            "result": stored,
+            "created_at": utcnow(),
+        }
+        run_id = assessing.insert_run(session, run)
+        findings, events = _apply_findings(session, vendor_id, run_id, result, content)
+        chain.record_run(session, run_id, run, events)
     return Assessment(run_id, result, findings, previous, submission, review)
 
 
 def _apply_findings(
     session: Session, vendor_id: str, run_id: int, result: AuditResult, content: ContentSet
-) -> tuple[StoredFinding, ...]:
+) -> tuple[tuple[StoredFinding, ...], list[dict[str, Any]]]:
     """Open, update and resolve the vendor's findings as this run says, with an event for each
-    change: a few statements per vendor, whatever the number of findings."""
+    change: a few statements per vendor, whatever the number of findings. Returns the findings
+    changed and the events written (with their finding's vendor and control)."""
     existing = assessing.findings(session, vendor_id)
     previous = {
         cid: FindingState(
@@ -287,23 +286,24 @@ def _apply_findings(
         ],
     )
     actor = f"audit run #{run_id}"
-    assessing.insert_events(
-        session,
-        [
-            {
-                "finding_id": after[c.control_id].id,
-                "run_id": run_id,
-                "at": now,
-                "actor": actor,
-                "action": c.action.value,
-                "from_status": existing[c.control_id].status if c.control_id in existing else None,
-                "to_status": c.status.value,
-                "note": c.note,
-            }
-            for c in changes
-        ],
-    )
-    return tuple(after[c.control_id] for c in changes)
+    events = [
+        {
+            "finding_id": after[c.control_id].id,
+            "run_id": run_id,
+            "at": now,
+            "actor": actor,
+            "action": c.action.value,
+            "from_status": existing[c.control_id].status if c.control_id in existing else None,
+            "to_status": c.status.value,
+            "note": c.note,
+        }
+        for c in changes
+    ]
+    assessing.insert_events(session, events)
+    return tuple(after[c.control_id] for c in changes), [
+        event | {"vendor_id": vendor_id, "control_id": c.control_id}
+        for event, c in zip(events, changes, strict=True)
+    ]
 
 
 def _changed(row: StoredFinding, change: Transition, run_id: int) -> StoredFinding:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -218,16 +219,24 @@ def record(session: Session, kind: str, ids: Iterable[int]) -> None:
         _append(session, [(kind, ref, text) for ref, text in texts])
 
 
-def record_run(session: Session, run_id: int, finding_ids: Sequence[int]) -> None:
-    """Enter a run, then the events it wrote on these findings (found through the findings'
-    index, not by scanning every event for the run)."""
-    connection = session.connection()
-    items = [(RUN, ref, text) for ref, text in _texts(connection, RUN, [run_id])]
-    if finding_ids:
-        statement = _EVENT_COLUMNS.where(
-            _EVENT.c.finding_id.in_(sorted(set(finding_ids))), _EVENT.c.run_id == run_id
-        ).order_by(_EVENT.c.id)
-        items += [(EVENT, row.id, _event_text(row)) for row in connection.execute(statement)]
+def record_run(
+    session: Session, run_id: int, run: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
+) -> None:
+    """Enter a run and the events it wrote (one per finding), hashed from the values just
+    written: reading them back, timestamps and all, was most of the chain's cost. Only the
+    events' ids are read, through their findings' index. `history --verify` hashes the rows as
+    stored, so a value the database did not keep as written would show there."""
+    items = [(RUN, run_id, _run_text(SimpleNamespace(id=run_id, **run)))]
+    if events:
+        by_finding = {event["finding_id"]: event for event in events}
+        statement = (
+            sa.select(_EVENT.c.id, _EVENT.c.finding_id)
+            .where(_EVENT.c.finding_id.in_(sorted(by_finding)), _EVENT.c.run_id == run_id)
+            .order_by(_EVENT.c.id)
+        )
+        for event_id, finding_id in session.connection().execute(statement):
+            row = SimpleNamespace(id=event_id, **by_finding[finding_id])
+            items.append((EVENT, event_id, _event_text(row)))
     _append(session, items)
 
 
