@@ -6,11 +6,20 @@
     from = "third-party-risk@example.com"
     starttls = true
     username = "audit-bot"          # password from AUDIT_SMTP_PASSWORD
+    connect_timeout = 30            # seconds to reach the server
+    reply_timeout = 600             # seconds to wait for each reply once connected
+
 
 A message is written to `outbox/pending/` under a name derived from its ledger key, so the same
 notice is never queued twice. Sending moves it to `outbox/sent/`; a failed send leaves it pending
 for the next run, so nothing is lost. A message whose every mailbox the server refuses for good
 (5xx) is moved to `outbox/refused/` for a person to look at, and the other messages still go.
+
+A server that took the message but replied too late would get it again on the next run: SMTP
+cannot tell "not received" from "received, reply lost". So the wait for a reply is the one RFC
+5321 (4.5.3.2) asks of clients for the end of a message, ten minutes, not a few seconds; and a
+message sent again is the same file, with the same Message-ID, which receiving systems use to
+drop the second copy.
 """
 
 from __future__ import annotations
@@ -19,7 +28,6 @@ import datetime as dt
 import hashlib
 import os
 import smtplib
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from email import policy as email_policy
@@ -31,11 +39,12 @@ from pathlib import Path
 
 from audit.errors import WorkspaceError
 from audit.inputs import address_problem, one_line
-from audit.locks import file_lock
+from audit.locks import file_lock, sweep_once, temporary_file
 from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
 DEFAULT_FROM = "vendor-audit@localhost"
+QUEUEING = ".queue-"  # a message being written into pending/
 # Lines up to 998 characters (RFC 5322) so that a long subject is not folded: Python folds it
 # right after "Subject:", which leaves a leading space in what readers show.
 WIRE = email_policy.SMTP.clone(max_line_length=998)
@@ -49,6 +58,8 @@ class SmtpConfig:
     starttls: bool
     username: str | None
     password: str | None
+    connect_timeout: float = 30.0
+    reply_timeout: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +94,23 @@ def smtp_config(workspace: Workspace) -> SmtpConfig | None:
             starttls=bool(section.get("starttls", False)),
             username=section.get("username"),
             password=os.environ.get(PASSWORD_ENV),
+            connect_timeout=_seconds(section, "connect_timeout", 30.0),
+            reply_timeout=_seconds(section, "reply_timeout", 600.0),
         )
     except (TypeError, ValueError) as exc:
         raise WorkspaceError(f"audit.toml [notify]: {exc}") from None
     if "from" in section and (problem := address_problem(config.sender)) is not None:
         raise WorkspaceError(f"audit.toml [notify] from: {problem}")
     return config
+
+
+def _seconds(section: dict[str, object], key: str, default: float) -> float:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 3600:
+        raise WorkspaceError(
+            f"audit.toml [notify] {key}: {value!r} is not a number of seconds from 1 to 3600"
+        )
+    return float(value)
 
 
 def _mailbox(address: str) -> Address:
@@ -138,10 +160,12 @@ class Outbox:
             message.add_attachment(
                 attachment.data, maintype=maintype, subtype=subtype, filename=attachment.name
             )
-        handle, temporary = tempfile.mkstemp(dir=self.pending, prefix=".queue-")
+        sweep_once(self.pending, QUEUEING)  # what a killed run left half-written
+        handle, temporary = temporary_file(self.pending, QUEUEING)
         with os.fdopen(handle, "wb") as out:
             out.write(message.as_bytes(policy=WIRE))
-        os.replace(temporary, self.pending / name)
+            out.flush()
+            os.replace(temporary, self.pending / name)  # while still locked
         return self.pending / name
 
     def waiting(self) -> list[Path]:
@@ -162,11 +186,13 @@ class Outbox:
         sent = 0
         refused: list[str] = []
         try:
-            with smtplib.SMTP(config.host, config.port, timeout=10) as client:
+            with smtplib.SMTP(config.host, config.port, timeout=config.connect_timeout) as client:
                 if config.starttls:
                     client.starttls()
                 if config.username:
                     client.login(config.username, config.password or "")
+                if client.sock is not None:
+                    client.sock.settimeout(config.reply_timeout)
                 for path in waiting:
                     message = BytesParser(policy=WIRE).parsebytes(path.read_bytes())
                     try:

@@ -63,3 +63,84 @@ def test_a_batch_is_stored_once_and_all_or_nothing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the limit is 1,000"):
         store.put_many([tmp_path / "d", tmp_path / "e"], 1_000)
     assert sorted(p.name for p in (tmp_path / "store").rglob("*")) == before
+
+
+# A child process that stores under a file-size limit: the portable way to make writes fail
+# as on a full disk (the limit refuses them with EFBIG where a full disk says ENOSPC).
+FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from audit.errors import WorkspaceError
+from audit.evidence.store import BlobStore
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+try:
+    BlobStore(Path(sys.argv[1])).put_many([Path(p) for p in sys.argv[2:]], 1 << 30)
+except WorkspaceError as exc:
+    print("refused:", *exc.lines())
+"""
+
+
+@pytest.mark.parametrize("size", [3 << 20, SMALL + CHUNK + 1])  # read whole; streamed
+def test_a_full_disk_refuses_cleanly_and_leaves_nothing(size: int, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "evidence.bin"
+    source.write_bytes(os.urandom(size))
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"fits")
+    store = tmp_path / "store"
+    done = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, str(store), str(small), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr  # no BufferError, no traceback
+    assert done.stdout.startswith(f"refused: cannot store evidence in {store}: File too large")
+    assert "nothing was stored" in done.stdout
+    assert [p for p in store.rglob("*") if p.is_file()] == []  # the small file went back too
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from audit.evidence.store import BlobStore
+with BlobStore(Path(sys.argv[1]))._batch() as batch:
+    (batch / "large-copy").write_bytes(b"x" * 100_000)
+    print(batch, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_what_a_killed_copy_left_is_swept_and_a_live_copy_is_not(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    store = BlobStore(tmp_path / "store")
+    store.root.mkdir()
+    holders = [
+        subprocess.Popen(  # noqa: S603 - this interpreter, our own script
+            [sys.executable, "-c", HOLDER, str(store.root)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    killed, live = (Path(h.stdout.readline().strip()) for h in holders if h.stdout)
+    holders[0].send_signal(signal.SIGKILL)
+    holders[0].wait()
+    old = store.root / ".incoming-loose"  # a temporary file of an earlier version, a day old
+    old.write_bytes(b"y")
+    os.utime(old, (0, 0))
+    try:
+        assert killed.exists() and live.exists()
+        (tmp_path / "a").write_bytes(b"policy")
+        store.put(tmp_path / "a", 10**6)
+        assert not killed.exists() and not old.exists()
+        assert live.exists() and (live / "large-copy").exists()  # still being written
+    finally:
+        holders[1].kill()
+        holders[1].wait()
+    assert store.sweep() == [live]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from dataclasses import dataclass
@@ -53,12 +54,50 @@ class AuditGroup(TyperGroup):
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if (full := _out_of_space(exc)) is not None:
+                err.print(full, markup=False)
+                ctx.exit(int(ExitCode.INPUT_REFUSED))
             err.print(
-                f"internal error: {type(exc).__name__}: {exc}\n"
+                f"internal error: {_describe(exc)}\n"
                 "This is a bug; rerun with --debug for the traceback and report it.",
                 markup=False,
             )
             ctx.exit(INTERNAL_ERROR)
+
+
+def _database_error(exc: BaseException) -> BaseException | None:
+    """The driver's own error inside an ORM statement error, if this is one. (Looked up only
+    if the ORM was imported: a command that never touched the database cannot raise one.)"""
+    orm = sys.modules.get("sqlalchemy.exc")
+    if orm is not None and isinstance(exc, orm.StatementError):
+        return exc.orig if isinstance(exc.orig, BaseException) else exc
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    """The error in one line. A database error's statement and values stay out of it: they
+    hold vendors' names and answers, and this line goes to logs (--debug shows everything)."""
+    driver = _database_error(exc)
+    if driver is None:
+        return f"{type(exc).__name__}: {exc}"
+    first = _first_line(driver) if driver is not exc else ""
+    return f"{type(driver).__name__}: {first or 'database error'}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def _out_of_space(exc: BaseException) -> str | None:
+    """A full (or read-only) disk is the machine's state, not a bug: say so. The command's
+    transaction was rolled back and its files are written atomically, so nothing changed."""
+    driver = _database_error(exc)
+    if driver is not None and "disk is full" in _first_line(driver):
+        return "the database could not be written: its disk is full; nothing was changed"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"cannot write{where}: {exc.strerror}; nothing was changed"
+    return None
 
 
 def _debug(ctx: Any) -> bool:

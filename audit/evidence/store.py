@@ -15,6 +15,10 @@ Where the filesystem allows it the copy is written with O_DIRECT from page-align
 the machines we measured, buffered writes of large files ran at a quarter of the speed of
 hashing (page-cache writeback throttling), direct writes at the same speed, and with hashing and
 writing overlapped, ingest runs close to the speed of hashing alone.
+
+Copies under way live in a private `.incoming-*` folder that the writing process holds locked; a
+process killed half-way leaves its folder unlocked, and the next store removes it. A full or
+read-only disk is refused as the workspace's problem, with nothing moved into place.
 """
 
 from __future__ import annotations
@@ -27,16 +31,19 @@ import queue
 import stat
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from audit.errors import InputError
+from audit.errors import InputError, WorkspaceError
+from audit.locks import sweep, sweep_once, temporary_folder
 
 CHUNK = 2 * 1024 * 1024  # a multiple of every block size O_DIRECT may require
 SMALL = 8 * 1024 * 1024  # read whole, hashed before anything is written
 BUFFERS = 4
 O_DIRECT = getattr(os, "O_DIRECT", 0)
+INCOMING = ".incoming-"  # temporary folders (and, before them, files) of copies under way
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +141,23 @@ class _Writer:
                 if self.error is None:
                     if length % mmap.PAGESIZE:
                         self._buffered()  # the last, partial block
-                    view = memoryview(buffer)[:length]
-                    written = 0
-                    while written < length:
-                        try:
-                            written += os.write(self.fd, view[written:])
-                        except OSError:
-                            if not self.direct:
-                                raise
-                            self._buffered()  # this filesystem refuses direct I/O after all
-                    view.release()
+                    # Released on every path, a failed write included: a buffer still exported
+                    # cannot be closed (a full disk used to end in BufferError here).
+                    with memoryview(buffer) as whole, whole[:length] as view:
+                        self._write(view)
             except OSError as exc:
-                self.error = exc
+                self.error = exc.with_traceback(None)  # keeps no frame, so no view, alive
             self.free.put(buffer)
+
+    def _write(self, view: memoryview) -> None:
+        written = 0
+        while written < len(view):
+            try:
+                written += os.write(self.fd, view[written:])
+            except OSError:
+                if not self.direct:
+                    raise
+                self._buffered()  # this filesystem refuses direct I/O after all
 
     def close(self) -> None:
         self.full.put(None)
@@ -203,8 +214,8 @@ class BlobStore:
         `audit evidence verify` names is repaired)."""
         return final.exists() and self.problem(sha256) is None
 
-    def _temporary(self) -> tuple[int, str, bool]:
-        handle, name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+    def _temporary(self, batch: Path) -> tuple[int, str, bool]:
+        handle, name = tempfile.mkstemp(dir=batch, prefix="large-")
         if O_DIRECT:
             try:
                 direct = os.open(name, os.O_WRONLY | O_DIRECT)
@@ -214,6 +225,21 @@ class BlobStore:
             return direct, name, True
         return handle, name, False
 
+    @contextmanager
+    def _batch(self) -> Iterator[Path]:
+        """A private folder for one batch's temporary copies, locked while this process lives.
+
+        A copy killed half-way (kill -9, a power cut) leaves its folder behind; the next store
+        finds it unlocked and removes it, so an interrupted upload does not keep its bytes for
+        ever (temporary files of earlier versions, loose in the store, go the same way)."""
+        sweep_once(self.root, INCOMING)
+        with temporary_folder(self.root, INCOMING) as batch:
+            yield batch
+
+    def sweep(self) -> list[Path]:
+        """Remove what interrupted copies left; returns what went."""
+        return sweep(self.root, INCOMING)
+
     def put(self, path: Path, max_bytes: int) -> StoredBlob:
         """Store the file's bytes (once) and return their SHA-256."""
         return self.put_many([path], max_bytes)[0]
@@ -222,37 +248,46 @@ class BlobStore:
         """Store each file's bytes (once), in order; new small files are moved into place
         together, after all of them are written and synced.
 
-        Nothing is moved into place unless every file could be read: a failure leaves the store
-        as it was, but for large files stored before it (unreferenced, and harmless)."""
+        Nothing is moved into place unless every file could be read and written: a failure
+        leaves the store as it was, but for large files stored before it (unreferenced, and
+        harmless). A disk that is full or read-only is the workspace's problem, said as such."""
         self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            with self._batch() as batch:
+                return self._put_many(batch, paths, max_bytes)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"cannot store evidence in {self.root}: {exc.strerror or exc}",
+                hint="free space on that disk (or make it writable) and run the command again;"
+                " nothing was stored",
+            ) from None
+
+    def _put_many(self, batch: Path, paths: Sequence[Path], max_bytes: int) -> list[StoredBlob]:
         results: list[StoredBlob] = []
         pending: dict[Path, str] = {}  # final path -> temporary name
-        try:
-            for path in paths:
-                fd = _open_regular(path, max_bytes)
-                try:
-                    small = os.fstat(fd).st_size <= SMALL
-                    data = _read_all(fd, path, max_bytes) if small else b""
-                finally:
-                    os.close(fd)
-                if not small:
-                    results.append(self._put_large(path, max_bytes))
-                    continue
-                sha = hashlib.sha256(data).hexdigest()
-                final = self.path_for(sha)
-                if final in pending or self._whole(final, sha):
-                    results.append(StoredBlob(sha, len(data), new=False))
-                    continue
-                handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-                pending[final] = temporary
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                results.append(StoredBlob(sha, len(data), new=True))
-            self._commit(pending)
-            pending = {}
-        finally:
-            for temporary in pending.values():
-                Path(temporary).unlink(missing_ok=True)
+        for path in paths:
+            fd = _open_regular(path, max_bytes)
+            try:
+                small = os.fstat(fd).st_size <= SMALL
+                data = _read_all(fd, path, max_bytes) if small else b""
+            except OSError as exc:  # the vendor's file, not the store
+                raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+            finally:
+                os.close(fd)
+            if not small:
+                results.append(self._put_large(batch, path, max_bytes))
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            final = self.path_for(sha)
+            if final in pending or self._whole(final, sha):
+                results.append(StoredBlob(sha, len(data), new=False))
+                continue
+            handle, temporary = tempfile.mkstemp(dir=batch, prefix="small-")
+            pending[final] = temporary
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            results.append(StoredBlob(sha, len(data), new=True))
+        self._commit(pending)
         return results
 
     def _commit(self, pending: dict[Path, str]) -> None:
@@ -270,10 +305,10 @@ class BlobStore:
         for folder in folders:
             _fsync(folder)
 
-    def _put_large(self, path: Path, max_bytes: int) -> StoredBlob:
+    def _put_large(self, batch: Path, path: Path, max_bytes: int) -> StoredBlob:
         """Stream a large file: read, hash and write overlapped (see the module's notes)."""
         source = _open_regular(path, max_bytes)
-        target, temporary, direct = self._temporary()
+        target, temporary, direct = self._temporary(batch)
         digest = hashlib.sha256()
         size = 0
         writer = _Writer(target, direct)
@@ -294,10 +329,12 @@ class BlobStore:
                 with memoryview(buffer) as view:
                     digest.update(view[:length])
                 writer.full.put((buffer, length))
+                if writer.error is not None:  # the disk is full, say: stop reading
+                    break
             reader.stop()
             writer.close()
             if writer.error is not None:
-                raise InputError(f"cannot store {path}: {writer.error.strerror}")
+                raise writer.error
             sha = digest.hexdigest()
             final = self.path_for(sha)
             if self._whole(final, sha):  # bytes already held: nothing to sync or move

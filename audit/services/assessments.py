@@ -4,6 +4,7 @@ read history and compare runs."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,12 +24,13 @@ from audit.scoring import (
     compile_controls,
     score_controls,
 )
-from audit.scoring.results import digest
+from audit.scoring.results import canonical_json
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.vendors import load_vendor, vendor_tier
 from audit.store import assessing, chain, queries
 from audit.store.assessing import Part, RunSummary, StoredFinding
+from audit.store.engine import EncodedJSON
 from audit.store.tables import utcnow
 from audit.vendor import Vendor, facts
 from audit.workspace import Workspace
@@ -196,7 +198,7 @@ def assess(
         previous = assessing.newest_run(session, vendor_id)
         if include_draft:
             return Assessment(None, result, (), previous, submission, review)
-        stored = result.as_dict()
+        encoded = canonical_json(result.as_dict())
         run = {
             "vendor_id": vendor_id,
             "as_of": as_of,
@@ -204,11 +206,11 @@ def assess(
             "score": result.score,
             "rating": result.rating.value,
             "band_rating": result.band_rating.value,
-            "sha256": digest(stored),
+            "sha256": hashlib.sha256(encoded).hexdigest(),
             "submission_id": submission.id,
             "review_submission_id": review.id if review is not None else None,
             "inputs": inputs,
-            "result": stored,
+            "result": EncodedJSON(encoded.decode("utf-8")),
             "created_at": utcnow(),
         }
         run_id = assessing.insert_run(session, run)

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pyhanko.sign import signers, timestamps
 from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
+from audit.locks import sweep_once, temporary_file
 from audit.model import Tier
 from audit.report.keys import (
     CERT_FILE,
@@ -94,6 +94,7 @@ class Identity:
     name: str
 
 
+REPORT_TEMPORARY = ".report-"  # reports being written, beside where they land
 IDENTITY_KEY = "signing-identity:"  # ledger key prefix: one row per workspace certificate
 
 
@@ -167,16 +168,19 @@ def check_target(path: Path) -> None:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, so that the report is whole or
-    absent; a folder that cannot be written is a clear refusal that leaves nothing behind."""
+    absent; a folder that cannot be written is a clear refusal that leaves nothing behind. The
+    temporary file is locked while written: what a killed writer left, the next one removes."""
     check_target(path)  # makes the folder
+    sweep_once(path.parent, REPORT_TEMPORARY)
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".report-")
+        handle, temporary = temporary_file(path.parent, REPORT_TEMPORARY)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.replace(temporary, path)
+            out.flush()
+            os.replace(temporary, path)  # while still locked
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     finally:

@@ -193,9 +193,21 @@ def _texts(
             yield part.id, _submission_text(part, by_submission.get(part.id, []))
 
 
+_TIP = sa.select(_CHAIN.c.sha256).order_by(_CHAIN.c.seq.desc()).limit(1)
+# The events a run just wrote, found through their findings' index (built once: building the
+# statement for each vendor cost more than running it).
+_RUN_EVENTS = (
+    sa.select(_EVENT.c.id, _EVENT.c.finding_id)
+    .where(
+        _EVENT.c.finding_id.in_(sa.bindparam("findings", expanding=True)),
+        _EVENT.c.run_id == sa.bindparam("run_id"),
+    )
+    .order_by(_EVENT.c.id)
+)
+
+
 def _tip(connection: sa.Connection) -> str:
-    statement = sa.select(_CHAIN.c.sha256).order_by(_CHAIN.c.seq.desc()).limit(1)
-    return connection.execute(statement).scalar() or GENESIS
+    return connection.execute(_TIP).scalar() or GENESIS
 
 
 def _append(session: Session, items: Sequence[tuple[str, int, str]]) -> None:
@@ -229,12 +241,10 @@ def record_run(
     items = [(RUN, run_id, _run_text(SimpleNamespace(id=run_id, **run)))]
     if events:
         by_finding = {event["finding_id"]: event for event in events}
-        statement = (
-            sa.select(_EVENT.c.id, _EVENT.c.finding_id)
-            .where(_EVENT.c.finding_id.in_(sorted(by_finding)), _EVENT.c.run_id == run_id)
-            .order_by(_EVENT.c.id)
+        found = session.connection().execute(
+            _RUN_EVENTS, {"findings": sorted(by_finding), "run_id": run_id}
         )
-        for event_id, finding_id in session.connection().execute(statement):
+        for event_id, finding_id in found:
             row = SimpleNamespace(id=event_id, **by_finding[finding_id])
             items.append((EVENT, event_id, _event_text(row)))
     _append(session, items)

@@ -26,6 +26,18 @@ _SCALARS = (str, int, float, bool, type(None))
 _DECODED: dict[bytes | str, Any] = {}  # a list of scalars is kept as a tuple, copied out
 
 
+class EncodedJSON(str):
+    """JSON text already encoded, stored as it is: a run's result is encoded once, to hash its
+    canonical bytes, and those bytes are what the column keeps (encoding it again for the
+    column was a twentieth of an assessment)."""
+
+    __slots__ = ()
+
+
+def _json_dumps(value: Any) -> str:
+    return value if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def _json_loads(data: bytes | str) -> Any:
     """`json.loads` that decodes each short value once per process: the JSON columns an
     assessment reads are mostly answers such as "full", 100 or [3763] (some 200 per vendor),
@@ -64,6 +76,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_MS / 1000},
+            json_serializer=_json_dumps,
             json_deserializer=_json_loads,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -78,6 +91,7 @@ def make_engine(url: str) -> Engine:
         pool_size=2,
         max_overflow=3,
         pool_recycle=1800,
+        json_serializer=_json_dumps,
         json_deserializer=_json_loads,
     )
 

@@ -183,3 +183,48 @@ def test_two_schedulers_at_once_act_once(db_workspace: Workspace, dcli, portfoli
     assert len(list((db_workspace.outbox_dir / "pending").glob("*.eml"))) == 4
     listed = dcli("questionnaire", "list", "-f", "json")
     assert listed.exit_code == 0 and len(json.loads(listed.output)) == 4, listed.output
+
+
+class SlowFirstCollector(Collector):
+    """Stores the first message, then takes its time to say so (a busy server's content scan)."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        import asyncio
+
+        first = not self.messages
+        reply = await super().handle_DATA(server, session, envelope)
+        await asyncio.sleep(2.5 if first else 0)
+        return reply
+
+
+@pytest.mark.parametrize(("reply_timeout", "deliveries"), [(10, 4), (1, 5)])
+def test_a_slow_reply_is_waited_for_and_a_resent_message_keeps_its_id(
+    dcli, db_workspace: Workspace, portfolio, reply_timeout: int, deliveries: int
+) -> None:
+    port = free_port()
+    (db_workspace.root / "audit.toml").write_text(
+        f'[notify]\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nreply_timeout = {reply_timeout}\n'
+    )
+    collector = SlowFirstCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        for _ in range(2):
+            assert dcli("scheduler", "--once", "--as-of", "2024-06-01").exit_code == 0
+    finally:
+        controller.stop()
+    # Waiting long enough: each message once. Giving up too early: the first message again
+    # (the server had it), with the same Message-ID, so a mail system keeps one copy.
+    assert len(collector.messages) == deliveries
+    ids = [m["Message-ID"] for m in collector.messages]
+    assert len(set(ids)) == 4
+    assert not list((db_workspace.outbox_dir / "pending").glob("*.eml"))
+
+
+def test_smtp_timeouts_are_checked(dcli, db_workspace: Workspace, portfolio) -> None:
+    (db_workspace.root / "audit.toml").write_text(
+        '[notify]\nsmtp_host = "127.0.0.1"\nreply_timeout = 0\n'
+    )
+    result = dcli("scheduler", "--once", "--as-of", "2024-06-01")
+    assert result.exit_code == 2
+    assert "[notify] reply_timeout: 0 is not a number of seconds from 1 to 3600" in result.output
