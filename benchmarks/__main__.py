@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         root = Path(tmp)
         if "portfolio" in chosen:
-            figures |= portfolio.startup(root)
+            figures |= portfolio.floors() | portfolio.startup(root)
             figures["one_import_cpu_s"] = round(portfolio.one_import(root), 3)
             backends = ["sqlite"] + (
                 ["postgresql"] if os.environ.get("AUDIT_BENCH_POSTGRES_URL") else []
@@ -170,6 +170,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"\nStart-up: audit --help {figures['help_cpu_s']} s CPU, vendors list on an "
                 f"empty workspace {figures['empty_vendors_list_cpu_s']} s; one questionnaire "
                 f"of about 150 answers and 25 files imported in {figures['one_import_cpu_s']} s"
+            )
+            print(
+                f"Floors: the interpreter {figures['python_cpu_s']} s; importing SQLAlchemy's ORM "
+                f"and SQLModel {figures['orm_import_cpu_s']} s; importing the CLI "
+                f"{figures['cli_import_cpu_s']} s; reference workload {figures['reference_cpu_s']}"
+                " s (this machine's speed during the run: compare runs through it)"
             )
             missed = _verdicts(figures, sizes, sizes == [1000, 10000])
     if "reports" in chosen or "hashing" in chosen:

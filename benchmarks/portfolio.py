@@ -68,6 +68,12 @@ def run(args: list[str], workspace: Path | None = None, env: dict[str, str] | No
     """One `audit` process: its CPU and peak memory from the kernel (wait4, in a small launcher
     process), and its wall time."""
     command = [*AUDIT, *(["--workspace", str(workspace)] if workspace else []), *args]
+    return _launch(args[0], command, workspace, env)
+
+
+def _launch(
+    name: str, command: list[str], workspace: Path | None, env: dict[str, str] | None = None
+) -> Step:
     launched = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-c", _LAUNCHER],
         input=json.dumps(command),  # the command on stdin: one argument holds at most 128 KiB
@@ -80,11 +86,37 @@ def run(args: list[str], workspace: Path | None = None, env: dict[str, str] | No
     figures = json.loads(launched.stdout)
     if figures["code"] not in (0, 1):
         raise RuntimeError(
-            f"`audit {' '.join(args)}` failed ({figures['code']}): {figures['error']}"
+            f"`{' '.join(command[:6])}` failed ({figures['code']}): {figures['error']}"
         )
-    return Step(
-        args[0], figures["cpu"], figures["wall"], figures["maxrss_kb"] / 1024, figures["code"]
-    )
+    return Step(name, figures["cpu"], figures["wall"], figures["maxrss_kb"] / 1024, figures["code"])
+
+
+# What no command goes below, measured the same way: the interpreter; the libraries every
+# database command needs (the ORM and its validation layer); the CLI's own modules; and a fixed
+# pure-Python workload that says how fast this machine was during the run, so that figures
+# taken on different days compare through it.
+FLOORS = (
+    ("python_cpu_s", "pass"),
+    ("orm_import_cpu_s", "import sqlalchemy.orm, sqlmodel"),
+    ("cli_import_cpu_s", "import audit.cli"),
+    (
+        "reference_cpu_s",
+        "import hashlib, json\n"
+        "rows = [json.dumps({'n': n, 'text': str(n) * 20}) for n in range(300_000)]\n"
+        "hashlib.sha256(''.join(sorted(rows)).encode()).hexdigest()",
+    ),
+)
+
+
+def floors(repeat: int = 5) -> dict[str, float]:
+    """Median CPU of each floor in FLOORS."""
+    figures = {}
+    for label, code in FLOORS:
+        samples = sorted(
+            _launch(label, [sys.executable, "-c", code], None).cpu for _ in range(repeat)
+        )
+        figures[label] = round(samples[len(samples) // 2], 3)
+    return figures
 
 
 def _vendors(count: int) -> list[dict[str, Any]]:
