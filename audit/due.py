@@ -5,11 +5,12 @@ when overdue)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from audit.model import Tier
+from audit.content.model import Cadence
+from audit.model import Rating, Tier
 
 
 class DueKind(StrEnum):
@@ -40,23 +41,37 @@ class VendorCadence:
     tier: Tier
     since: dt.date
     last_assessed: dt.date | None
+    last_rating: Rating | None = None
 
 
-def next_assessment(vendor: VendorCadence, reassess_days: Mapping[Tier, int]) -> dt.date:
+def interval(vendor: VendorCadence, cadence: Cadence) -> tuple[int, str]:
+    """Days between assessments and why: the tier's cadence, or sooner when the last residual
+    rating was bad enough for the policy to ask it."""
+    days = cadence.reassess_days[vendor.tier]
+    basis = f"{vendor.tier.value} tier: every {days} days"
+    rating = vendor.last_rating
+    sooner = cadence.rating_days.get(rating) if rating is not None else None
+    if rating is not None and sooner is not None and sooner < days:
+        return sooner, f"last rated {rating.value}: every {sooner} days"
+    return days, basis
+
+
+def next_assessment(vendor: VendorCadence, cadence: Cadence) -> dt.date:
     """Cadence runs from the last assessment, or from onboarding for a vendor never assessed."""
     start = vendor.last_assessed or vendor.since
-    return start + dt.timedelta(days=reassess_days[vendor.tier])
+    return start + dt.timedelta(days=interval(vendor, cadence)[0])
 
 
 def assessments_due(
     vendors: Iterable[VendorCadence],
-    reassess_days: Mapping[Tier, int],
+    cadence: Cadence,
     as_of: dt.date,
     within: int = 0,
 ) -> list[DueItem]:
     items = []
     for vendor in vendors:
-        due = next_assessment(vendor, reassess_days)
+        days, subject = interval(vendor, cadence)
+        due = (vendor.last_assessed or vendor.since) + dt.timedelta(days=days)
         left = (due - as_of).days
         if left <= within:
             basis = (
@@ -68,7 +83,7 @@ def assessments_due(
                 DueItem(
                     DueKind.ASSESSMENT,
                     vendor.vendor_id,
-                    f"{vendor.tier.value} tier: every {reassess_days[vendor.tier]} days",
+                    subject,
                     due,
                     left,
                     basis,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audit.content.conditions import Predicate, compile_condition
-from audit.content.model import Policy, TierRule
+from audit.content.model import Policy, TierFloor, TierRule
 from audit.model import Tier
 
 
@@ -19,8 +19,11 @@ from audit.model import Tier
 class TierReason:
     reason: str
     points: int
+    floor: Tier | None = None  # a floor that raised the tier, rather than points
 
     def __str__(self) -> str:
+        if self.floor is not None:
+            return f"{self.reason}: at least {self.floor.value}"
         return f"{self.reason} {self.points:+d}"
 
 
@@ -36,6 +39,8 @@ class TierResult:
 
 
 _COMPILED: dict[str, tuple[tuple[TierRule, Predicate], ...]] = {}
+_FLOORS: dict[str, tuple[tuple[TierFloor, Predicate], ...]] = {}
+_RANK = {Tier.LOW: 0, Tier.MEDIUM: 1, Tier.HIGH: 2, Tier.CRITICAL: 3}
 
 
 def _rules(policy: Policy) -> tuple[tuple[TierRule, Predicate], ...]:
@@ -43,6 +48,12 @@ def _rules(policy: Policy) -> tuple[tuple[TierRule, Predicate], ...]:
     if policy.sha256 not in _COMPILED:
         _COMPILED[policy.sha256] = tuple((r, compile_condition(r.when)) for r in policy.tier_rules)
     return _COMPILED[policy.sha256]
+
+
+def _floors(policy: Policy) -> tuple[tuple[TierFloor, Predicate], ...]:
+    if policy.sha256 not in _FLOORS:
+        _FLOORS[policy.sha256] = tuple((f, compile_condition(f.when)) for f in policy.tier_floors)
+    return _FLOORS[policy.sha256]
 
 
 def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
@@ -60,6 +71,15 @@ def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
     chosen = set(map(id, counted)) | set(map(id, best_in_group.values()))
     ordered = [rule for rule, _ in _rules(policy) if id(rule) in chosen]
     points = sum(rule.points for rule in ordered)
-    band = next(b for b in policy.tier_bands if points >= b.min_points)
-    reasons = tuple(TierReason(rule.reason, rule.points) for rule in ordered)
-    return TierResult(band.tier, points, reasons)
+    tier = next(b for b in policy.tier_bands if points >= b.min_points).tier
+    reasons = [TierReason(rule.reason, rule.points) for rule in ordered]
+    # Floors: a critical function, or card data, is never tiered low whatever the points say;
+    # the highest floor that holds and lifts the tier is the one given as the reason.
+    lifting = [
+        f for f, holds in _floors(policy) if holds(facts, empty) and _RANK[f.tier] > _RANK[tier]
+    ]
+    if lifting:
+        floor = max(lifting, key=lambda f: _RANK[f.tier])
+        tier = floor.tier
+        reasons.append(TierReason(floor.reason, 0, floor.tier))
+    return TierResult(tier, points, tuple(reasons))

@@ -7,6 +7,7 @@ server fails the run instead of skipping.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -21,6 +22,8 @@ from typer.testing import CliRunner
 
 import audit.store.tables  # noqa: F401 - registers the tables
 from audit.cli import app
+from audit.content.library import load_content
+from audit.content.model import ContentSet
 from audit.services.database import forget_engines
 from audit.workspace import Workspace, builtin_root, init_workspace, open_workspace
 
@@ -33,6 +36,20 @@ REQUIRE_POSTGRES = bool(os.environ.get("AUDIT_REQUIRE_POSTGRES"))
 @pytest.fixture(scope="session")
 def builtin() -> Path:
     return builtin_root()
+
+
+@functools.cache
+def builtin_content() -> ContentSet:
+    """The built-in checklists, indexes and policy, loaded once per test run."""
+    root = builtin_root()
+    return load_content(
+        root / "checklists", root / "checklists" / "frameworks", root / "policies/default.yaml"
+    )
+
+
+@pytest.fixture(scope="session")
+def content() -> ContentSet:
+    return builtin_content()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from audit.content.model import Cadence, frozen_map
 from audit.due import (
     ActiveFinding,
     EvidenceWindow,
@@ -14,10 +15,20 @@ from audit.due import (
     findings_due,
     questionnaires_due,
 )
-from audit.model import Tier
+from audit.model import Rating, Severity, Tier
 
 D = dt.date
-CADENCE = {Tier.CRITICAL: 182, Tier.HIGH: 365, Tier.MEDIUM: 730, Tier.LOW: 1095}
+CADENCE = Cadence(
+    reassess_days=frozen_map(
+        {Tier.CRITICAL: 182, Tier.HIGH: 365, Tier.MEDIUM: 730, Tier.LOW: 1095}
+    ),
+    response_days=30,
+    questionnaire_reminders=(),
+    evidence_warnings=(),
+    remediation_days=frozen_map(dict.fromkeys(Severity, 90)),
+    expiring_within_days=60,
+    rating_days=frozen_map({Rating.CRITICAL: 182, Rating.HIGH: 365}),
+)
 
 
 def test_assessment_cadence_by_tier_from_last_run_or_onboarding() -> None:
@@ -35,6 +46,20 @@ def test_assessment_cadence_by_tier_from_last_run_or_onboarding() -> None:
     assert items["high-old"].detail == "onboarded 2025-06-01, never assessed"
     soon = {i.vendor_id for i in assessments_due(vendors, CADENCE, as_of, within=120)}
     assert soon == {"crit-stale", "high-old", "high-new", "crit-recent"}
+
+
+def test_a_bad_residual_rating_brings_the_next_assessment_forward() -> None:
+    # a low-tier vendor (every 1,095 days) last rated critical: back in 182 days
+    rated = VendorCadence("low-bad", Tier.LOW, D(2024, 1, 1), D(2026, 3, 1), Rating.CRITICAL)
+    (item,) = assessments_due([rated], CADENCE, D(2026, 12, 1))
+    assert item.due == D(2026, 8, 30) and item.subject == "last rated critical: every 182 days"
+    # never later than the tier says: a critical-tier vendor rated high keeps 182 days
+    tight = VendorCadence("crit", Tier.CRITICAL, D(2024, 1, 1), D(2026, 3, 1), Rating.HIGH)
+    (item,) = assessments_due([tight], CADENCE, D(2026, 12, 1))
+    assert item.subject == "critical tier: every 182 days"
+    # a moderate or low rating leaves the tier's cadence
+    fine = VendorCadence("ok", Tier.LOW, D(2024, 1, 1), D(2026, 3, 1), Rating.MODERATE)
+    assert assessments_due([fine], CADENCE, D(2026, 12, 1)) == []
 
 
 def test_questionnaires_evidence_and_findings() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.content.conditions import leaves
-from audit.content.library import load_content
 from audit.content.model import ContentSet, Control, EvidenceRequirement
 from audit.model import AnswerType, Rating, Tier
 from audit.register import read_vendor_file
@@ -23,15 +21,6 @@ from tests.conftest import EXAMPLES
 from tests.scoring_support import AS_OF, best_answer, proof, worst_answer
 
 VENDOR = "harbourline-contact"
-
-
-@pytest.fixture(scope="module")
-def content(builtin: Path) -> ContentSet:
-    return load_content(
-        builtin / "checklists",
-        builtin / "checklists" / "frameworks",
-        builtin / "policies/default.yaml",
-    )
 
 
 @pytest.fixture(scope="module")

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
-from audit.content.library import load_content
 from audit.content.model import ContentSet
-from audit.model import Tier
+from audit.model import Criticality, DataCategory, Tier
 from audit.register import read_vendor_file
 from audit.scoping import scope_vendor
 from audit.tiering import tier_vendor
 from audit.vendor import facts
 from tests.conftest import EXAMPLES
-
-
-@pytest.fixture(scope="module")
-def content(builtin: Path) -> ContentSet:
-    return load_content(
-        builtin / "checklists",
-        builtin / "checklists" / "frameworks",
-        builtin / "policies/default.yaml",
-    )
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +58,20 @@ def test_scope_follows_the_policy(content: ContentSet, portfolio: dict) -> None:
     ids = {c.id for c in scope.controls}
     assert any(i.startswith("DAT-PCI") for i in ids)
     assert not any(i.startswith("REG-PHI") for i in ids)  # no health data
+
+
+def test_floors_lift_critical_functions_and_card_data_whatever_the_points(
+    content: ContentSet, portfolio: dict
+) -> None:
+    # A critical function delivered onshore with little data scores "medium" by points alone.
+    payroll = replace(portfolio["brightside-marketing"], criticality=Criticality.CRITICAL)
+    result = tier_vendor(facts(payroll), content.policy)
+    assert result.points < 70 and result.tier is Tier.HIGH
+    assert str(result.reasons[-1]) == "supports a critical business function: at least high"
+    # card data in a standard-criticality contact centre: at least medium
+    cards = replace(portfolio["brightside-marketing"], data=(DataCategory.PAYMENT_CARD,))
+    assert tier_vendor(facts(cards), content.policy).tier is Tier.MEDIUM
+    # a floor never lowers a tier that the points put higher
+    assert tier_vendor(facts(portfolio["harbourline-contact"]), content.policy).tier is (
+        Tier.CRITICAL
+    )

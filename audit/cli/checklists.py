@@ -89,6 +89,7 @@ def _control_record(control: Control) -> dict[str, object]:
         "weight": control.weight,
         "severity": control.severity.value,
         "knockout": control.knockout,
+        "knockout_below": control.knockout_below if control.knockout else None,
         "applies_when": describe(control.applies_when) if control.applies_when else None,
         "evidence": [
             {"kinds": list(e.kinds), "required": e.required, "max_age_days": e.max_age_days}
@@ -111,7 +112,12 @@ def _show_control(control: Control) -> None:
         out.print(f"  - {t.operator} {t.bound:g}: score {t.score}", markup=False)
     if control.answer.otherwise is not None:
         out.print(f"  - otherwise: score {control.answer.otherwise}", markup=False)
-    knockout = ", knockout" if control.knockout else ""
+    knockout = ""
+    if control.knockout:
+        below = control.knockout_below
+        knockout = ", knockout" + (
+            f" (fails below {below:g})" if below < 1 else " (fails unless met)"
+        )
     out.print(f"weight {control.weight}, severity {control.severity}{knockout}", markup=False)
     if control.applies_when is not None:
         out.print(f"applies when: {record['applies_when']}", markup=False)

@@ -204,12 +204,13 @@ def _policy_problems(
                 Problem(source, m, path=f"scope[{rule.checklist}].when")
                 for m in condition_problems(rule.when, {})
             ]
-    for tier_rule in policy.tier_rules:
-        messages = condition_problems(tier_rule.when, {})
-        if any(leaf.subject == "vendor.tier" for leaf in leaves(tier_rule.when)):
-            messages.append("tiering rules cannot depend on the tier they compute")
-        path = f"tiering.rules[{tier_rule.reason}]"
-        problems += [Problem(source, m, path=path) for m in messages]
+    tiering = [("rules", r.reason, r.when) for r in policy.tier_rules]
+    tiering += [("floors", f.reason, f.when) for f in policy.tier_floors]
+    for part, reason, when in tiering:
+        messages = condition_problems(when, {})
+        if any(leaf.subject == "vendor.tier" for leaf in leaves(when)):
+            messages.append(f"tiering {part} cannot depend on the tier they compute")
+        problems += [Problem(source, m, path=f"tiering.{part}[{reason}]") for m in messages]
     for domain in sorted(domains - set(policy.rating.domain_weights)):
         problems.append(
             Problem(source, f"no weight for domain '{domain}'", path="rating.domain_weights")

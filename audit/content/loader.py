@@ -30,6 +30,7 @@ from audit.content.model import (
     Section,
     Threshold,
     TierBand,
+    TierFloor,
     TierRule,
     ValidityRule,
     frozen_map,
@@ -136,6 +137,15 @@ def build_checklist(document: Document) -> tuple[Checklist, list[Problem]]:
             problems.append(
                 Problem(source, "option values repeat", line=line, path=f"{where}.answer.options")
             )
+        if "knockout_below" in raw and not raw.get("knockout"):
+            problems.append(
+                Problem(
+                    source,
+                    "knockout_below is the line a knockout fails below; set knockout: true too",
+                    line=line,
+                    path=f"{where}.knockout_below",
+                )
+            )
         if raw.get("knockout") and raw["weight"] == 0:
             problems.append(
                 Problem(
@@ -155,6 +165,7 @@ def build_checklist(document: Document) -> tuple[Checklist, list[Problem]]:
                 weight=raw["weight"],
                 severity=Severity(raw["severity"]),
                 knockout=bool(raw.get("knockout", False)),
+                knockout_below=float(raw.get("knockout_below", 1.0)),
                 applies_when=parse_condition(raw["applies_when"])
                 if "applies_when" in raw
                 else None,
@@ -257,6 +268,10 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
             for r in tiering["rules"]
         ),
         tier_bands=tuple(TierBand(Tier(b["tier"]), b["min_points"]) for b in tiering["bands"]),
+        tier_floors=tuple(
+            TierFloor(parse_condition(f["when"]), Tier(f["tier"]), f["reason"])
+            for f in tiering.get("floors", ())
+        ),
         scope=tuple(
             ScopeRule(
                 s["checklist"], s["reason"], parse_condition(s["when"]) if "when" in s else None
@@ -280,6 +295,9 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
                 {Severity(k): v for k, v in cadence["remediation_days"].items()}
             ),
             expiring_within_days=cadence["expiring_within_days"],
+            rating_days=frozen_map(
+                {Rating(k): v for k, v in cadence.get("reassess_days_after_rating", {}).items()}
+            ),
         ),
         evidence_kinds=frozen_map(
             {

@@ -82,6 +82,10 @@ class Control:
     remediation: str
     line: int | None = None
     answered_by: Respondent = Respondent.VENDOR
+    # A knockout fails when its answer scores below this (or is unanswered, or unproven):
+    # 1.0, the default, fails anything short of full marks; a control whose guidance accepts a
+    # weaker answer states where the line is.
+    knockout_below: float = 1.0
 
     @property
     def scored(self) -> bool:
@@ -145,6 +149,15 @@ class TierBand:
 
 
 @dataclass(frozen=True, slots=True)
+class TierFloor:
+    """Whatever the points, a vendor matching `when` is tiered no lower than `tier`."""
+
+    when: Condition
+    tier: Tier
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScopeRule:
     checklist: str
     reason: str
@@ -173,6 +186,8 @@ class Cadence:
     evidence_warnings: tuple[int, ...]
     remediation_days: Mapping[Severity, int]
     expiring_within_days: int
+    # At most this many days after an assessment whose residual rating was this bad.
+    rating_days: Mapping[Rating, int] = field(default_factory=lambda: frozen_map({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +222,7 @@ class Policy:
     evidence_kinds: Mapping[str, EvidenceKind]
     source: str
     sha256: str
+    tier_floors: tuple[TierFloor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

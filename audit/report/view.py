@@ -265,7 +265,7 @@ def build_vendor_report(
         c.get("answered_by") == "assessor" for c in result.get("controls", ())
     ):
         method.append(("Assessor's review", "none recorded: contract questions unanswered"))
-    rules = content.policy.rating
+    rules, cadence = content.policy.rating, content.policy.cadence
     method += [
         (
             "Scoring",
@@ -282,6 +282,21 @@ def build_vendor_report(
             "Rating bands",
             ", ".join(f"{b.rating} from {b.min_score:g}" for b in rules.bands)
             + f"; a failed knockout caps the rating at {rules.knockout_cap}",
+        ),
+        (
+            "Inherent and residual risk",
+            "the tier is the inherent risk: what the vendor does for us, with which data, "
+            "access and locations, before any control. It decides which checklists apply and "
+            "how often the vendor is assessed. The rating is the residual risk: what the "
+            "answers and evidence leave once controls are scored. A high tier with a low "
+            "rating is a risky service well controlled; "
+            + (
+                "a high or critical rating also brings the next assessment forward ("
+                + ", ".join(f"{r} within {d} days" for r, d in cadence.rating_days.items())
+                + ")"
+                if cadence.rating_days
+                else "the rating does not change the cadence"
+            ),
         ),
         ("Run", f"#{run.id} as of {run.as_of}; canonical JSON attached as audit-run.json"),
         ("Run sha256", run.sha256),

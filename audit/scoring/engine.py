@@ -33,7 +33,7 @@ class Compiled(NamedTuple):
     id: str
     domain: str
     weight: int
-    knockout: bool
+    knockout: float | None  # the score a knockout fails below; None: not a knockout
     fast: int
     choice_scores: Mapping[str, float | None] | None
     thresholds: tuple[Threshold, ...]
@@ -70,7 +70,7 @@ def compile_controls(controls: Iterable[Control]) -> tuple[Compiled, ...]:
                 control.id,
                 control.domain,
                 control.weight,
-                control.knockout,
+                control.knockout_below if control.knockout else None,
                 fast,
                 choice,
                 spec.thresholds,
@@ -100,7 +100,7 @@ def score_with_sums(
 ) -> tuple[tuple[ControlResult, ...], dict[str, list[float]], list[str]]:
     """Every control's result in the order given, with domain sums and failed knockouts.
 
-    This is the hot loop of a portfolio run: results are built with `tuple.__new__` (all thirteen
+    This is the hot loop of a portfolio run: results are built with `tuple.__new__` (all fourteen
     fields given) and answers score through the tables `compile_controls` prepared.
     """
     proof = current_proof(evidence, policy, as_of)
@@ -155,11 +155,12 @@ def score_with_sums(
                         None,
                         1.0,
                         None,
-                        knockout,
+                        knockout is not None,
                         (),
                         (),
                         None,
                         answered_by,
+                        False,
                     ),
                 )
             )
@@ -182,6 +183,7 @@ def score_with_sums(
                         (),
                         get_comment(cid),
                         answered_by,
+                        False,
                     ),
                 )
             )
@@ -192,7 +194,7 @@ def score_with_sums(
             except KeyError:
                 pair = sums[domain] = [0.0, 0.0]
             pair[1] += weight
-            if knockout:
+            if knockout is not None:
                 failed.append(cid)
             append(
                 new(
@@ -206,11 +208,12 @@ def score_with_sums(
                         0.0,
                         1.0,
                         0.0,
-                        knockout,
+                        knockout is not None,
                         (),
                         (),
                         get_comment(cid),
                         answered_by,
+                        knockout is not None,
                     ),
                 )
             )
@@ -244,11 +247,12 @@ def score_with_sums(
                         None,
                         1.0,
                         None,
-                        knockout,
+                        knockout is not None,
                         (),
                         (),
                         get_comment(cid),
                         answered_by,
+                        False,
                     ),
                 )
             )
@@ -296,7 +300,11 @@ def score_with_sums(
             pair = sums[domain] = [0.0, 0.0]
         pair[0] += weight * effective
         pair[1] += weight
-        if knockout and status is not met:
+        # A knockout fails unanswered, unproven or not met, and partly met below its line.
+        knocked_out = (
+            knockout is not None and status is not met and (status is not partial or s < knockout)
+        )
+        if knocked_out:
             failed.append(cid)
         append(
             new(
@@ -310,11 +318,12 @@ def score_with_sums(
                     s,
                     factor,
                     effective,
-                    knockout,
+                    knockout is not None,
                     used,
                     missing,
                     get_comment(cid),
                     answered_by,
+                    knocked_out,
                 ),
             )
         )

@@ -44,10 +44,8 @@ class ControlResult(NamedTuple):
     missing_evidence: tuple[str, ...]
     comment: str | None = None
     answered_by: str = "vendor"  # vendor | assessor: whose part of the questionnaire holds it
-
-    @property
-    def knockout_failed(self) -> bool:
-        return self.knockout and self.status in FAILING
+    # Unanswered, unproven, not met, or partly met below the control's `knockout_below`.
+    knockout_failed: bool = False
 
     @property
     def explanation(self) -> str:
@@ -68,7 +66,7 @@ class ControlResult(NamedTuple):
         elif self.evidence_used:
             text += "; evidence #" + ", #".join(map(str, self.evidence_used)) + " current"
         text += f"; weight {self.weight}"
-        if self.knockout and status in FAILING:
+        if self.knockout_failed:
             text += "; knockout failed"
         return text
 

@@ -164,9 +164,7 @@ class Jobs:
         snap = self._snapshot()
         waiting = {q.vendor_id for q in snap.open_questionnaires}
         actions = []
-        for item in assessments_due(
-            snap.cadences, cadence.reassess_days, self.as_of, cadence.response_days
-        ):
+        for item in assessments_due(snap.cadences, cadence, self.as_of, cadence.response_days):
             vendor = snap.vendors[item.vendor_id]
             key = f"issue:{vendor.id}:{item.due}"
             if vendor.id in waiting or self._already(key):

@@ -19,7 +19,7 @@ from audit.due import (
     sort_items,
 )
 from audit.findings import ACTIVE
-from audit.model import Tier
+from audit.model import Rating, Tier
 from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import refresh_windows
@@ -83,7 +83,10 @@ def snapshot(
         expiring = bulk.expiring_evidence(session, evidence_by)
         findings = bulk.active_finding_facts(session, [s.value for s in ACTIVE], findings_by)
     vendors = _Vendors(workspace, [row[0] for row in listing])
-    cadences = [VendorCadence(row[0], Tier(row[2]), row[5], row[6]) for row in listing]
+    cadences = [
+        VendorCadence(row[0], Tier(row[2]), row[5], row[6], Rating(row[7]) if row[7] else None)
+        for row in listing
+    ]
     open_questionnaires = [
         OpenQuestionnaire(row.id, row.vendor_id, row.issued, row.due)
         for row in waiting
@@ -113,7 +116,7 @@ def due_items(workspace: Workspace, as_of: dt.date, within: int | None = None) -
     evidence_days = within if within is not None else max(cadence.evidence_warnings, default=0)
     snap = snapshot(workspace, as_of, findings_within=days, evidence_within=evidence_days)
     return sort_items(
-        assessments_due(snap.cadences, cadence.reassess_days, as_of, days)
+        assessments_due(snap.cadences, cadence, as_of, days)
         + questionnaires_due(snap.open_questionnaires, as_of, days)
         + evidence_due(snap.evidence, as_of, evidence_days)
         + findings_due(snap.findings, as_of, days)

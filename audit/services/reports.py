@@ -17,7 +17,7 @@ from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
 from audit.locks import sweep_once, temporary_file
-from audit.model import Tier
+from audit.model import Rating, Tier
 from audit.report.keys import (
     CERT_FILE,
     KEY_FILE,
@@ -346,11 +346,15 @@ def portfolio_report(
         )
     vendors = [vendor_from_record(record) for _, _, _, _, record in stored]
     tiers = {vid: str(tier) for vid, _, tier, _, _ in stored}
-    cadence = content.policy.cadence.reassess_days
+    cadence = content.policy.cadence
     next_due = {
         v.id: next_assessment(
             VendorCadence(
-                v.id, Tier(tiers[v.id]), v.since, runs[v.id][-1][0] if v.id in runs else None
+                v.id,
+                Tier(tiers[v.id]),
+                v.since,
+                runs[v.id][-1][0] if v.id in runs else None,
+                Rating(runs[v.id][-1][2]) if v.id in runs else None,
             ),
             cadence,
         )

@@ -11,7 +11,7 @@ from typing import Any
 from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import ContentError, NotFoundError, Problem
-from audit.model import Tier
+from audit.model import Rating, Tier
 from audit.register import check_vendor_record, read_vendor_file
 from audit.scoping import Scope, scope_vendor
 from audit.services.content import workspace_content
@@ -99,12 +99,13 @@ def vendor_listing(workspace: Workspace, tier: Tier | None = None) -> list[Vendo
     """Every vendor (or those of one tier) with tier, reasons, last rating and next due date."""
     content = workspace_content(workspace)
     refresh_tiers(workspace, content)
-    cadence = content.policy.cadence.reassess_days
+    cadence = content.policy.cadence
     with reading(workspace) as session:
         rows = bulk.vendor_listing(session, tier.value if tier else None)
     listing = []
     for vid, name, tier_name, points, reasons, since, as_of, rating, score in rows:
-        due = next_assessment(VendorCadence(vid, Tier(tier_name), since, as_of), cadence)
+        last = Rating(rating) if rating else None
+        due = next_assessment(VendorCadence(vid, Tier(tier_name), since, as_of, last), cadence)
         listing.append(
             VendorListing(
                 vid,
@@ -167,9 +168,10 @@ def _summary(
     """Tier from the policy; next assessment from the last run, or from onboarding."""
     tier = vendor_tier(vendor, content)
     assessed = last[1] if last else None
+    rating = Rating(last[2]) if last else None
     due = next_assessment(
-        VendorCadence(vendor.id, tier.tier, vendor.since, assessed),
-        content.policy.cadence.reassess_days,
+        VendorCadence(vendor.id, tier.tier, vendor.since, assessed, rating),
+        content.policy.cadence,
     )
     return VendorSummary(vendor, tier, assessed, last[2] if last else None, due)
 

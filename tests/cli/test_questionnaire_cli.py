@@ -74,7 +74,7 @@ def test_issued_file_has_only_controls_in_scope_in_order(issued: Path) -> None:
     # the options carry their words, the codes stay the stored values
     assert entry["options"]["partial"].startswith("Enforced on some paths only")
     assert entry["title"] and entry["guidance"] and entry["type"] == "choice"
-    assert any("at most 730 days old" in e for e in entry["evidence_requested"])
+    assert any("at most 395 days old" in e for e in entry["evidence_requested"])
     assert data["answers"]["SEC-IAM-02"]["expects"] == "a number (hours)"
     follow_up = data["answers"]["DAT-PCI-03"]["follow_up"]
     assert follow_up.startswith("Answer this only if you chose")

@@ -228,3 +228,21 @@ def test_tiering_cannot_use_the_tier(root: Path) -> None:
     )
     found = load(root, GOOD)
     assert any("cannot depend on the tier" in f for f in found), found
+
+
+def test_tier_floors_are_checked(root: Path) -> None:
+    policy = root / "policies" / "default.yaml"
+    policy.write_text(
+        policy.read_text()
+        .replace(
+            "{fact: vendor.criticality, equals: critical}, tier: high",
+            "{fact: vendor.tier, equals: critical}, tier: high",
+        )
+        .replace(
+            "contains_any: [payment_card, health]}, tier: medium",
+            "contains_any: [cards]}, tier: medium",
+        )
+    )
+    found = load(root, GOOD)
+    assert any("tiering floors cannot depend on the tier" in f for f in found), found
+    assert any("tiering.floors[card or health data]" in f and "'cards'" in f for f in found), found
