@@ -8,7 +8,6 @@ from audit.content.model import Control
 from audit.findings import Action, FindingState, FindingStatus, transitions
 from audit.model import Rating, Severity, Tier
 from audit.scoring import AuditResult, ControlResult, Status
-from tests.test_scoring import content  # noqa: F401 - fixture
 
 AS_OF = dt.date(2026, 12, 14)
 
