@@ -193,6 +193,9 @@ def findings_due(
     ]
 
 
+_KIND_ORDER = {kind: n for n, kind in enumerate(DueKind)}
+
+
 def sort_items(items: Iterable[DueItem]) -> list[DueItem]:
-    order = list(DueKind)
-    return sorted(items, key=lambda i: (i.due, order.index(i.kind), i.vendor_id, i.subject))
+    order = _KIND_ORDER
+    return sorted(items, key=lambda i: (i.due, order[i.kind], i.vendor_id, i.subject))

@@ -31,7 +31,7 @@ def run_scores(session: Session) -> dict[str, list[tuple[dt.date, float, str]]]:
         col(AuditRunRow.rating),
     ).order_by(col(AuditRunRow.vendor_id), col(AuditRunRow.as_of), col(AuditRunRow.id))
     history: dict[str, list[tuple[dt.date, float, str]]] = {}
-    for vendor_id, as_of, score, rating in session.execute(query):
+    for vendor_id, as_of, score, rating in session.connection().execute(query):
         history.setdefault(vendor_id, []).append((as_of, score, rating))
     return history
 
@@ -45,7 +45,7 @@ def vendor_records(session: Session) -> list[tuple[str, str, str | None, dt.date
         col(VendorRow.since),
         col(VendorRow.record),
     ).order_by(col(VendorRow.id))
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.connection().execute(query)]
 
 
 def findings_with_opening(session: Session, statuses: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -69,7 +69,7 @@ def findings_with_opening(session: Session, statuses: Sequence[str]) -> list[tup
         .where(col(FindingRow.status).in_(list(statuses)))
         .order_by(col(FindingRow.vendor_id), col(FindingRow.id))
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.connection().execute(query)]
 
 
 def latest_final_submissions(session: Session, as_of: dt.date) -> dict[tuple[str, str], int]:
@@ -90,20 +90,20 @@ def latest_final_submissions(session: Session, as_of: dt.date) -> dict[tuple[str
         )
     )
     latest: dict[tuple[str, str], int] = {}
-    for vendor_id, part, submission_id in session.execute(query):
-        latest[(vendor_id, part)] = submission_id  # later rows are newer
+    for vendor_id, part, submission_id in session.connection().execute(query):
+        latest[(vendor_id, part)] = submission_id or 0  # later rows are newer; ids start at 1
     return latest
 
 
 def assessed_pairs(session: Session) -> set[tuple[int | None, int | None]]:
     """Every (vendor submission, assessor review) pair some run has scored."""
     query = sa.select(col(AuditRunRow.submission_id), col(AuditRunRow.review_submission_id))
-    return {(a, b) for a, b in session.execute(query)}
+    return {(a, b) for a, b in session.connection().execute(query)}
 
 
 def ledger_keys(session: Session) -> set[str]:
     """Every key the scheduler's ledger holds."""
-    return set(session.execute(sa.select(col(LedgerRow.key))).scalars())
+    return set(session.connection().execute(sa.select(col(LedgerRow.key))).scalars())
 
 
 def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
@@ -112,14 +112,14 @@ def ledger_keys_among(session: Session, keys: Sequence[str]) -> set[str]:
     for start in range(0, len(keys), 900):
         chunk = list(keys[start : start + 900])
         query = sa.select(col(LedgerRow.key)).where(col(LedgerRow.key).in_(chunk))
-        found.update(session.execute(query).scalars())
+        found.update(session.connection().execute(query).scalars())
     return found
 
 
 def ledger_keys_with_prefix(session: Session, prefix: str) -> set[str]:
     """The ledger keys that start with `prefix`."""
     query = sa.select(col(LedgerRow.key)).where(col(LedgerRow.key).startswith(prefix))
-    return set(session.execute(query).scalars())
+    return set(session.connection().execute(query).scalars())
 
 
 def insert_ledger(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -166,7 +166,7 @@ def active_finding_facts(
     ).where(col(FindingRow.status).in_(list(statuses)))
     if horizon is not None:
         query = query.where(col(FindingRow.due) <= horizon)
-    return [tuple(row) for row in session.execute(query)]
+    return [tuple(row) for row in session.connection().execute(query)]
 
 
 def latest_runs(session: Session) -> dict[str, tuple[int, dt.date, str, float]]:
@@ -183,7 +183,8 @@ def latest_runs(session: Session) -> dict[str, tuple[int, dt.date, str, float]]:
         col(AuditRunRow.rating),
         col(AuditRunRow.score),
     ).join(newest, col(AuditRunRow.id) == newest.c.run_id)
-    return {v: (i, a, r, s) for v, i, a, r, s in session.execute(query).all()}
+    rows = session.connection().execute(query).all()
+    return {v: (i or 0, a, r, s) for v, i, a, r, s in rows}  # a stored run always has an id
 
 
 def vendor_listing(session: Session, tier: str | None = None) -> list[tuple[Any, ...]]:
@@ -212,7 +213,7 @@ def vendor_listing(session: Session, tier: str | None = None) -> list[tuple[Any,
     )
     if tier is not None:
         query = query.where(col(VendorRow.tier) == tier)
-    return [tuple(row) for row in session.execute(query).all()]
+    return [tuple(row) for row in session.connection().execute(query).all()]
 
 
 def evidence_dates(
@@ -234,7 +235,7 @@ def evidence_dates(
     ).order_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id))
     if vendor_ids is not None:
         query = query.where(col(EvidenceRow.vendor_id).in_(list(vendor_ids)))
-    return session.execute(query).all()
+    return list(session.connection().execute(query))
 
 
 def stale_window_vendors(session: Session, policy_sha256: str) -> list[str]:
@@ -249,7 +250,7 @@ def stale_window_vendors(session: Session, policy_sha256: str) -> list[str]:
         )
         .distinct()
     )
-    return list(session.execute(query).scalars())
+    return list(session.connection().execute(query).scalars())
 
 
 def set_windows(session: Session, updates: Sequence[dict[str, Any]]) -> None:
@@ -294,7 +295,7 @@ def expiring_evidence(session: Session, horizon: dt.date) -> Sequence[sa.Row[Any
         col(EvidenceRow.file_name),
         ends,
     ).where(ends <= horizon, ~replaced)
-    return session.execute(query).all()
+    return session.connection().execute(query).all()
 
 
 def unanswered_questionnaires(session: Session) -> Sequence[sa.Row[Any]]:
@@ -309,4 +310,4 @@ def unanswered_questionnaires(session: Session) -> Sequence[sa.Row[Any]]:
         col(QuestionnaireRow.issued),
         col(QuestionnaireRow.due),
     ).where(col(QuestionnaireRow.part) == "vendor", col(QuestionnaireRow.id).not_in(final))
-    return session.execute(query).all()
+    return list(session.connection().execute(query))
