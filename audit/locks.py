@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -76,11 +77,14 @@ def sweep_once(folder: Path, prefix: str) -> None:
 
 
 def sweep(folder: Path, prefix: str) -> list[Path]:
-    """Remove the temporary files and folders in `folder` named `prefix...` that no live
+    """Remove the temporary files and folders in `folder` that `temporary_file` or
+    `temporary_folder` made with this prefix (the prefix and eight of tempfile's characters,
+    nothing else: a user's own `.audit-report-notes` beside the reports stays) and that no live
     process holds; returns what went."""
     removed: list[Path] = []
+    ours = re.compile(re.escape(prefix) + r"[a-z0-9_]{8}")
     try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+        entries = [e for e in os.scandir(folder) if ours.fullmatch(e.name)]
     except OSError:
         return removed
     for entry in entries:

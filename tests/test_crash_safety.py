@@ -75,7 +75,10 @@ def per_file(url: str) -> dict[object, tuple[object, ...]]:
 
 def leftovers(*folders: Path) -> list[Path]:
     return [
-        p for f in folders for p in f.rglob(".*") if p.name.startswith((".incoming-", ".report-"))
+        p
+        for f in folders
+        for p in f.rglob(".*")
+        if p.name.startswith((".incoming-", ".audit-report-"))
     ]
 
 

@@ -131,14 +131,15 @@ def test_what_a_killed_copy_left_is_swept_and_a_live_copy_is_not(tmp_path: Path)
     killed, live = (Path(h.stdout.readline().strip()) for h in holders if h.stdout)
     holders[0].send_signal(signal.SIGKILL)
     holders[0].wait()
-    old = store.root / ".incoming-loose"  # a temporary file of an earlier version, a day old
+    old = store.root / ".incoming-k3x_9q0z"  # a temporary file of an earlier version
     old.write_bytes(b"y")
-    os.utime(old, (0, 0))
+    other = store.root / ".incoming-notes.txt"  # not a name we make: never ours to remove
+    other.write_bytes(b"z")
     try:
         assert killed.exists() and live.exists()
         (tmp_path / "a").write_bytes(b"policy")
         store.put(tmp_path / "a", 10**6)
-        assert not killed.exists() and not old.exists()
+        assert not killed.exists() and not old.exists() and other.exists()
         assert live.exists() and (live / "large-copy").exists()  # still being written
     finally:
         holders[1].kill()

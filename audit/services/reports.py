@@ -94,7 +94,7 @@ class Identity:
     name: str
 
 
-REPORT_TEMPORARY = ".report-"  # reports being written, beside where they land
+REPORT_TEMPORARY = ".audit-report-"  # reports being written, beside where they land
 IDENTITY_KEY = "signing-identity:"  # ledger key prefix: one row per workspace certificate
 
 

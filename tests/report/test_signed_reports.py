@@ -249,7 +249,7 @@ def test_a_key_that_does_not_match_its_certificate_signs_nothing(
     result = invoke(assessed, "report", "archiva-documents", "-o", second)
     assert result.exit_code == 2, result.output
     assert "does not belong to the certificate" in result.output
-    assert not second.exists() and not list(tmp_path.glob(".report-*"))
+    assert not second.exists() and not list(tmp_path.glob(".audit-report-*"))
 
 
 def test_a_lost_key_is_not_replaced_behind_the_users_back(
@@ -320,4 +320,4 @@ def test_reports_show_the_hashed_result_and_refuse_an_altered_one(
     forged = tmp_path / "forged.pdf"
     result = invoke(assessed, "report", "archiva-documents", "-o", forged)
     assert result.exit_code == 2 and "does not hash" in result.output, result.output
-    assert not forged.exists() and not list(tmp_path.glob(".report-*"))
+    assert not forged.exists() and not list(tmp_path.glob(".audit-report-*"))
