@@ -70,8 +70,8 @@ def assessments_due(
 ) -> list[DueItem]:
     items = []
     for vendor in vendors:
-        days, subject = interval(vendor, cadence)
-        due = (vendor.last_assessed or vendor.since) + dt.timedelta(days=days)
+        subject = interval(vendor, cadence)[1]
+        due = next_assessment(vendor, cadence)
         left = (due - as_of).days
         if left <= within:
             basis = (

@@ -40,7 +40,9 @@ def _held_in_place(fd: int) -> bool:
 
 
 def temporary_file(folder: Path, prefix: str) -> tuple[int, str]:
-    """A new file in `folder`, open for writing and locked while the descriptor is open."""
+    """A new file in `folder`, open for writing and locked while the descriptor is open (what
+    killed writers left there with this prefix is swept first)."""
+    _sweep_once(folder, prefix)
     while True:
         fd, name = tempfile.mkstemp(dir=folder, prefix=prefix)
         if _held_in_place(fd):
@@ -50,7 +52,9 @@ def temporary_file(folder: Path, prefix: str) -> tuple[int, str]:
 
 @contextmanager
 def temporary_folder(folder: Path, prefix: str) -> Iterator[Path]:
-    """A new folder in `folder`, locked until the block ends, then removed with its contents."""
+    """A new folder in `folder`, locked until the block ends, then removed with its contents
+    (what killed writers left there with this prefix is swept first)."""
+    _sweep_once(folder, prefix)
     while True:
         path = Path(tempfile.mkdtemp(dir=folder, prefix=prefix))
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
@@ -67,7 +71,7 @@ def temporary_folder(folder: Path, prefix: str) -> Iterator[Path]:
 _SWEPT: set[tuple[Path, str]] = set()
 
 
-def sweep_once(folder: Path, prefix: str) -> None:
+def _sweep_once(folder: Path, prefix: str) -> None:
     """`sweep`, the first time this process writes into `folder`: what it finds then was left
     by processes that ended before; what a later one leaves, the next process finds. (A report
     for each of 10,000 vendors into one folder would otherwise scan it 10,000 times.)"""

@@ -22,6 +22,11 @@ class Tier(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
 
+    @property
+    def rank(self) -> int:
+        """0 for the lowest tier, 3 for the highest; used to apply floors."""
+        return _TIER_ORDER.index(self)
+
 
 class Rating(StrEnum):
     """Residual risk rating of an audit: what is left once controls are scored."""
@@ -38,6 +43,7 @@ class Rating(StrEnum):
 
 
 _RATING_ORDER = (Rating.LOW, Rating.MODERATE, Rating.HIGH, Rating.CRITICAL)
+_TIER_ORDER = (Tier.LOW, Tier.MEDIUM, Tier.HIGH, Tier.CRITICAL)
 
 
 class AnswerType(StrEnum):

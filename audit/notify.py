@@ -39,7 +39,7 @@ from pathlib import Path
 
 from audit.errors import WorkspaceError
 from audit.inputs import address_problem, one_line
-from audit.locks import file_lock, sweep_once, temporary_file
+from audit.locks import file_lock, temporary_file
 from audit.workspace import Workspace
 
 PASSWORD_ENV = "AUDIT_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a secret
@@ -160,7 +160,6 @@ class Outbox:
             message.add_attachment(
                 attachment.data, maintype=maintype, subtype=subtype, filename=attachment.name
             )
-        sweep_once(self.pending, QUEUEING)  # what a killed run left half-written
         handle, temporary = temporary_file(self.pending, QUEUEING)
         with os.fdopen(handle, "wb") as out:
             out.write(message.as_bytes(policy=WIRE))

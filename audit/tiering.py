@@ -38,30 +38,27 @@ class TierResult:
         return "; ".join(str(r) for r in self.reasons) or "no risk factors"
 
 
-_COMPILED: dict[str, tuple[tuple[TierRule, Predicate], ...]] = {}
-_FLOORS: dict[str, tuple[tuple[TierFloor, Predicate], ...]] = {}
-_RANK = {Tier.LOW: 0, Tier.MEDIUM: 1, Tier.HIGH: 2, Tier.CRITICAL: 3}
+_Compiled = tuple[tuple[tuple[TierRule, Predicate], ...], tuple[tuple[TierFloor, Predicate], ...]]
+_COMPILED: dict[str, _Compiled] = {}
 
 
-def _rules(policy: Policy) -> tuple[tuple[TierRule, Predicate], ...]:
-    """The policy's rules with their conditions compiled, once per policy content."""
+def _compiled(policy: Policy) -> _Compiled:
+    """The policy's rules and floors with their conditions compiled, once per policy content."""
     if policy.sha256 not in _COMPILED:
-        _COMPILED[policy.sha256] = tuple((r, compile_condition(r.when)) for r in policy.tier_rules)
+        _COMPILED[policy.sha256] = (
+            tuple((r, compile_condition(r.when)) for r in policy.tier_rules),
+            tuple((f, compile_condition(f.when)) for f in policy.tier_floors),
+        )
     return _COMPILED[policy.sha256]
-
-
-def _floors(policy: Policy) -> tuple[tuple[TierFloor, Predicate], ...]:
-    if policy.sha256 not in _FLOORS:
-        _FLOORS[policy.sha256] = tuple((f, compile_condition(f.when)) for f in policy.tier_floors)
-    return _FLOORS[policy.sha256]
 
 
 def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
     """The tier of a vendor with these facts, with the rules that put it there, in policy order."""
+    rules, floors = _compiled(policy)
     best_in_group: dict[str, TierRule] = {}
     counted: list[TierRule] = []
     empty: dict[str, Any] = {}
-    for rule, holds in _rules(policy):
+    for rule, holds in rules:
         if not holds(facts, empty):
             continue
         if rule.group is None:
@@ -69,17 +66,15 @@ def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
         elif rule.group not in best_in_group or rule.points > best_in_group[rule.group].points:
             best_in_group[rule.group] = rule
     chosen = set(map(id, counted)) | set(map(id, best_in_group.values()))
-    ordered = [rule for rule, _ in _rules(policy) if id(rule) in chosen]
+    ordered = [rule for rule, _ in rules if id(rule) in chosen]
     points = sum(rule.points for rule in ordered)
     tier = next(b for b in policy.tier_bands if points >= b.min_points).tier
     reasons = [TierReason(rule.reason, rule.points) for rule in ordered]
     # Floors: a critical function, or card data, is never tiered low whatever the points say;
     # the highest floor that holds and lifts the tier is the one given as the reason.
-    lifting = [
-        f for f, holds in _floors(policy) if holds(facts, empty) and _RANK[f.tier] > _RANK[tier]
-    ]
+    lifting = [f for f, holds in floors if holds(facts, empty) and f.tier.rank > tier.rank]
     if lifting:
-        floor = max(lifting, key=lambda f: _RANK[f.tier])
+        floor = max(lifting, key=lambda f: f.tier.rank)
         tier = floor.tier
         reasons.append(TierReason(floor.reason, 0, floor.tier))
     return TierResult(tier, points, tuple(reasons))

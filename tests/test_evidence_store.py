@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from audit.errors import InputError
-from audit.evidence.store import CHUNK, SMALL, BlobStore
+from audit.evidence.store import CHUNK, INCOMING, SMALL, BlobStore
+from audit.locks import sweep
 
 # Small files are read whole, large ones streamed (with direct I/O where allowed): both paths.
 SIZES = [0, 1, 4095, 4096, CHUNK - 1, CHUNK, CHUNK + 17, SMALL, SMALL + 1, SMALL + CHUNK + 4096]
@@ -107,8 +108,9 @@ def test_a_full_disk_refuses_cleanly_and_leaves_nothing(size: int, tmp_path: Pat
 HOLDER = """
 import sys, time
 from pathlib import Path
-from audit.evidence.store import BlobStore
-with BlobStore(Path(sys.argv[1]))._batch() as batch:
+from audit.evidence.store import INCOMING
+from audit.locks import temporary_folder
+with temporary_folder(Path(sys.argv[1]), INCOMING) as batch:
     (batch / "large-copy").write_bytes(b"x" * 100_000)
     print(batch, flush=True)
     time.sleep(60)
@@ -144,4 +146,4 @@ def test_what_a_killed_copy_left_is_swept_and_a_live_copy_is_not(tmp_path: Path)
     finally:
         holders[1].kill()
         holders[1].wait()
-    assert store.sweep() == [live]
+    assert sweep(store.root, INCOMING) == [live]

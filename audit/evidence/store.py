@@ -31,13 +31,12 @@ import queue
 import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from audit.errors import InputError, WorkspaceError
-from audit.locks import sweep, sweep_once, temporary_folder
+from audit.locks import temporary_folder
 
 CHUNK = 2 * 1024 * 1024  # a multiple of every block size O_DIRECT may require
 SMALL = 8 * 1024 * 1024  # read whole, hashed before anything is written
@@ -225,21 +224,6 @@ class BlobStore:
             return direct, name, True
         return handle, name, False
 
-    @contextmanager
-    def _batch(self) -> Iterator[Path]:
-        """A private folder for one batch's temporary copies, locked while this process lives.
-
-        A copy killed half-way (kill -9, a power cut) leaves its folder behind; the next store
-        finds it unlocked and removes it, so an interrupted upload does not keep its bytes for
-        ever (temporary files of earlier versions, loose in the store, go the same way)."""
-        sweep_once(self.root, INCOMING)
-        with temporary_folder(self.root, INCOMING) as batch:
-            yield batch
-
-    def sweep(self) -> list[Path]:
-        """Remove what interrupted copies left; returns what went."""
-        return sweep(self.root, INCOMING)
-
     def put(self, path: Path, max_bytes: int) -> StoredBlob:
         """Store the file's bytes (once) and return their SHA-256."""
         return self.put_many([path], max_bytes)[0]
@@ -253,7 +237,9 @@ class BlobStore:
         harmless). A disk that is full or read-only is the workspace's problem, said as such."""
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            with self._batch() as batch:
+            # A private folder for the batch's copies, locked while this process lives: what a
+            # copy killed half-way left (and loose files of earlier versions) goes next time.
+            with temporary_folder(self.root, INCOMING) as batch:
                 return self._put_many(batch, paths, max_bytes)
         except OSError as exc:
             raise WorkspaceError(

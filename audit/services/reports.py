@@ -16,7 +16,7 @@ from pyhanko.sign import signers, timestamps
 from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
-from audit.locks import sweep_once, temporary_file
+from audit.locks import temporary_file
 from audit.model import Rating, Tier
 from audit.report.keys import (
     CERT_FILE,
@@ -171,7 +171,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
     absent; a folder that cannot be written is a clear refusal that leaves nothing behind. The
     temporary file is locked while written: what a killed writer left, the next one removes."""
     check_target(path)  # makes the folder
-    sweep_once(path.parent, REPORT_TEMPORARY)
     try:
         handle, temporary = temporary_file(path.parent, REPORT_TEMPORARY)
     except OSError as exc:
