@@ -123,3 +123,17 @@ class Criticality(StrEnum):
 class ContractType(StrEnum):
     FIXED_PRICE = "fixed_price"
     TIME_AND_MATERIALS = "time_and_materials"
+
+
+class Regime(StrEnum):
+    """A body of rules the auditing organisation itself is subject to. Controls and citations
+    bound to a regime apply only to an organisation that declares it (audit.toml
+    `[organisation] regimes`)."""
+
+    DORA = "dora"  # EU financial entity under Regulation (EU) 2022/2554
+    EBA = "eba"  # institution, payment or e-money institution under EBA/GL/2019/02
+    GDPR = "gdpr"  # controller established in, or targeting, the EU/EEA
+    UK_GDPR = "uk_gdpr"  # controller under the UK GDPR and Data Protection Act 2018
+    HIPAA = "hipaa"  # US covered entity, or a business associate passing work on
+    PCI_DSS = "pci_dss"  # merchant or service provider bound to PCI DSS by the card brands
+    SOX = "sox"  # issuer whose internal control over financial reporting is attested (SOX 404)

@@ -16,6 +16,7 @@ from typing import Any
 
 from audit.errors import Problem, WorkspaceError
 from audit.inputs import address_problem, name_problem
+from audit.model import Regime
 
 
 def _positive_int(value: Any) -> int:
@@ -60,6 +61,25 @@ def _policy_name(value: Any) -> str:
     text = _one_line(value)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text) or ".." in text:
         raise ValueError("must be the name of a file in policies/, such as default (no path)")
+    return text
+
+
+def _regimes(value: Any) -> tuple[str, ...]:
+    known = {r.value for r in Regime}
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(
+            f'must be a list of names, such as ["dora", "gdpr"]; known: {", ".join(sorted(known))}'
+        )
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ValueError(f"unknown regime {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    return tuple(dict.fromkeys(value))
+
+
+def _country(value: Any) -> str:
+    text = _one_line(value)
+    if not re.fullmatch(r"[A-Z]{2}", text):
+        raise ValueError("must be an ISO 3166 alpha-2 country code in capitals, such as DE")
     return text
 
 
@@ -113,6 +133,23 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         _email,
         "Whom vendors ask and return questionnaires to; default the vendor's relationship owner",
+    ),
+    Setting(
+        "organisation_regimes",
+        None,
+        "organisation.regimes",
+        None,
+        _regimes,
+        "Regimes your organisation is subject to (dora, eba, gdpr, uk_gdpr, hipaa, pci_dss, "
+        "sox); controls and citations bound to a regime apply only when it is listed",
+    ),
+    Setting(
+        "organisation_country",
+        None,
+        "organisation.country",
+        None,
+        _country,
+        "Your organisation's country (ISO 3166 alpha-2), for country-bound controls",
     ),
     Setting(
         "questionnaire_format",

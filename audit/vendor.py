@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audit.model import Access, ContractType, Criticality, DataCategory, Delivery, Service, Tier
+from audit.organisation import Organisation
+
+NO_ORGANISATION = Organisation()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +149,12 @@ def vendor_record(vendor: Vendor) -> dict[str, Any]:
     return record
 
 
-def facts(vendor: Vendor, tier: Tier | None = None) -> dict[str, Any]:
-    """The vendor's facts under the names conditions use (see `audit.content.facts`)."""
-    return {
+def facts(
+    vendor: Vendor, tier: Tier | None = None, organisation: Organisation | None = None
+) -> dict[str, Any]:
+    """The vendor's facts, and the auditing organisation's, under the names conditions use (see
+    `audit.content.facts`)."""
+    return (organisation or NO_ORGANISATION).facts() | {
         "vendor.services": [s.value for s in vendor.services],
         "vendor.delivery": vendor.delivery.value,
         "vendor.countries": list(vendor.countries),

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from audit.errors import WorkspaceError
-from audit.settings import CONFIG_FILE, ENV_WORKSPACE, Settings, load_settings
+from audit.settings import CONFIG_FILE, ENV_WORKSPACE, SETTINGS, Settings, load_settings
 
 CONFIG_TEMPLATE = """\
 # Workspace settings. Environment variables override these (see README, "Settings").
@@ -21,6 +23,11 @@ policy = "default"
 [organisation]
 # name = "Example Insurance plc"          # shown to vendors on questionnaires and e-mails
 # contact = "third-party-risk@example.com" # whom vendors ask; default each vendor's owner
+# The rules your organisation is itself subject to. Controls that exist only because of one
+# (DORA's contract terms, HIPAA's business associate terms) apply, and reports cite that law,
+# only when it is listed here: dora, eba, gdpr, uk_gdpr, hipaa, pci_dss, sox.
+regimes = []
+# country = "DE"                           # ISO 3166 alpha-2
 
 [questionnaire]
 format = "xlsx"                            # what the scheduler issues: xlsx, yaml or json
@@ -118,20 +125,43 @@ def open_workspace(root: Path) -> Workspace:
     return Workspace(root, load_settings(root / CONFIG_FILE))
 
 
-def config_text(organisation: str | None = None) -> str:
-    """The audit.toml a new workspace starts with, naming the organisation if given."""
-    if organisation is None:
-        return CONFIG_TEMPLATE
-    if not organisation.strip() or any(ord(ch) < 32 for ch in organisation):
-        raise WorkspaceError("the organisation's name must be one line of text")
-    # A JSON string is a valid TOML basic string.
-    line = f"name = {json.dumps(organisation.strip(), ensure_ascii=False)}"
-    return CONFIG_TEMPLATE.replace('# name = "Example Insurance plc"', line, 1)
+def config_text(
+    organisation: str | None = None,
+    regimes: Sequence[str] = (),
+    country: str | None = None,
+) -> str:
+    """The audit.toml a new workspace starts with, naming the organisation, its regimes and
+    country if given (checked as `audit.toml` itself would be)."""
+    text = CONFIG_TEMPLATE
+    if organisation is not None:
+        if not organisation.strip() or any(ord(ch) < 32 for ch in organisation):
+            raise WorkspaceError("the organisation's name must be one line of text")
+        # A JSON string is a valid TOML basic string.
+        line = f"name = {json.dumps(organisation.strip(), ensure_ascii=False)}"
+        text = text.replace('# name = "Example Insurance plc"', line, 1)
+    if regimes:
+        text = text.replace("regimes = []", f"regimes = {json.dumps(list(regimes))}", 1)
+    if country is not None:
+        text = text.replace('# country = "DE"', f"country = {json.dumps(country)}", 1)
+    try:
+        table = tomllib.loads(text).get("organisation", {})
+        parsers = {s.name: s.parse for s in SETTINGS}
+        for key in ("regimes", "country"):
+            if key in table:
+                parsers[f"organisation_{key}"](table[key])
+    except ValueError as exc:
+        raise WorkspaceError(f"organisation: {exc}") from None
+    return text
 
 
-def init_workspace(target: Path, organisation: str | None = None) -> Workspace:
+def init_workspace(
+    target: Path,
+    organisation: str | None = None,
+    regimes: Sequence[str] = (),
+    country: str | None = None,
+) -> Workspace:
     """Create a workspace with a copy of the built-in content; never overwrites anything."""
-    text = config_text(organisation)
+    text = config_text(organisation, regimes, country)
     target = target.resolve()
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"{target} exists and is not a folder")

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 import audit.store.tables  # noqa: F401 - registers the tables
 from audit.cli import app
+from audit.cli.demo import COUNTRY, REGIMES
 from audit.content.library import load_content
 from audit.content.model import ContentSet
 from audit.services.database import forget_engines
@@ -52,9 +53,15 @@ def content() -> ContentSet:
     return builtin_content()
 
 
+def sample_client(target: Path) -> Workspace:
+    """A workspace for the sample portfolio's client: the demo's EU insurer and its regimes, so
+    that the sample's filled questionnaires are read against the questions they answer."""
+    return init_workspace(target, None, REGIMES, COUNTRY)
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Workspace:
-    return init_workspace(tmp_path / "ws")
+    return sample_client(tmp_path / "ws")
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 def db_workspace(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """A workspace on each database backend."""
     monkeypatch.setenv("AUDIT_DATABASE_URL", database_url)
-    init_workspace(tmp_path / "dbws")
+    sample_client(tmp_path / "dbws")
     return open_workspace(tmp_path / "dbws")
 
 

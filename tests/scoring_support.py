@@ -58,7 +58,13 @@ def proof(controls: Iterable[Control], as_of: dt.date = AS_OF) -> list[Evidence]
     recent = as_of - dt.timedelta(days=10)
     return [
         Evidence(
-            i + 1, kind, issued=recent, expires=as_of + dt.timedelta(days=365), period_end=recent
+            i + 1,
+            kind,
+            issued=recent,
+            expires=as_of + dt.timedelta(days=365),
+            period_end=recent,
+            period_start=recent - dt.timedelta(days=365),
+            audited=recent,
         )
         for i, kind in enumerate(kinds)
     ]

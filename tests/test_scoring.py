@@ -52,7 +52,10 @@ def run(
         content.policy,
         as_of,
     )
-    return aggregate(vendor.id, Tier.CRITICAL, results, content.policy, as_of)
+    severities = {c.id: c.severity for c in controls}
+    return aggregate(
+        vendor.id, Tier.CRITICAL, results, content.policy, as_of, severities=severities
+    )
 
 
 def best(controls: tuple[Control, ...]) -> dict[str, Any]:
@@ -111,7 +114,7 @@ def test_expired_soc2_with_bridge_letter_in_window_counts_as_current(
         if e.kind not in {k for r in needs_soc2.evidence for k in r.kinds}
     ]
     report = Evidence(
-        100, "soc2_type2", period_end=dt.date(2025, 9, 30)
+        100, "soc2_type2", period_end=dt.date(2025, 9, 30), period_start=dt.date(2024, 10, 1)
     )  # 12 months end 2026-09-30
     bridge = Evidence(
         101, "soc2_bridge_letter", issued=dt.date(2026, 10, 1), expires=dt.date(2027, 1, 15)
@@ -207,6 +210,8 @@ def test_invariants(setup, data) -> None:
                 issued=dt.date(2020, 1, 1),
                 expires=dt.date(2021, 1, 1),
                 period_end=dt.date(2020, 1, 1),
+                period_start=dt.date(2019, 1, 1),
+                audited=dt.date(2020, 1, 1),
             )
         ]
         after = run(content, vendor, controls, answers, expired)

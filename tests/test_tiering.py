@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from audit.content.model import ContentSet
-from audit.model import Criticality, DataCategory, Tier
+from audit.model import Criticality, DataCategory, Regime, Tier
+from audit.organisation import Organisation
 from audit.register import read_vendor_file
 from audit.scoping import scope_vendor
 from audit.tiering import tier_vendor
@@ -68,9 +69,20 @@ def test_floors_lift_critical_functions_and_card_data_whatever_the_points(
     result = tier_vendor(facts(payroll), content.policy)
     assert result.points < 70 and result.tier is Tier.HIGH
     assert str(result.reasons[-1]) == "supports a critical business function: at least high"
-    # card data in a standard-criticality contact centre: at least medium
+    # card data in a standard-criticality contact centre: high, so reviewed every year
     cards = replace(portfolio["brightside-marketing"], data=(DataCategory.PAYMENT_CARD,))
-    assert tier_vendor(facts(cards), content.policy).tier is Tier.MEDIUM
+    assert tier_vendor(facts(cards), content.policy).tier is Tier.HIGH
+    assert content.policy.cadence.reassess_days[Tier.HIGH] <= 365
+    # health data: at least medium
+    health = replace(portfolio["brightside-marketing"], data=(DataCategory.HEALTH,))
+    assert tier_vendor(facts(health), content.policy).tier is Tier.MEDIUM
+    # an important function is high for a DORA or EBA-regulated client, medium for others
+    important = replace(portfolio["brightside-marketing"], criticality=Criticality.IMPORTANT)
+    assert tier_vendor(facts(important), content.policy).tier is Tier.MEDIUM
+    bank = Organisation(frozenset({Regime.DORA}), "DE")
+    lifted = tier_vendor(facts(important, None, bank), content.policy)
+    assert lifted.tier is Tier.HIGH
+    assert "DORA or EBA-regulated client" in str(lifted.reasons[-1])
     # a floor never lowers a tier that the points put higher
     assert tier_vendor(facts(portfolio["harbourline-contact"]), content.policy).tier is (
         Tier.CRITICAL

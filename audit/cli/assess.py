@@ -37,6 +37,7 @@ def _record(assessment: services.assessments.Assessment) -> dict[str, Any]:
         "rating": result.rating.value,
         "band_rating": result.band_rating.value,
         "knockouts_failed": list(result.capped_by),
+        "caps": list(result.caps),
         "domains": dict(result.domains),
         "controls": [
             {
@@ -149,6 +150,8 @@ def assess(
         )
     elif result.capped_by:
         out.print(f"failed knockout(s): {', '.join(result.capped_by)}", markup=False)
+    for cap in result.caps:
+        out.print(f"rating bounded by the policy: {cap}", markup=False)
     rows = [{"domain": d, "score": f"{s:.1f}"} for d, s in result.domains.items()]
     render(rows, ["domain", "score"], Format.TABLE, console=out)
     failing = [r for r in result.controls if r.status in FAILING]

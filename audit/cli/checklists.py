@@ -171,7 +171,7 @@ def coverage(
         typer.Argument(metavar="FRAMEWORK", help="Framework id; omit for a summary of all."),
     ] = None,
     uncovered: Annotated[
-        bool, typer.Option("--uncovered", help="Only requirements no control covers.")
+        bool, typer.Option("--uncovered", help="Only requirements no control cites.")
     ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
@@ -184,7 +184,8 @@ def coverage(
                 "title": c.framework.title,
                 "requirements": c.total,
                 "covered": c.covered,
-                "uncovered": c.total - c.covered,
+                "supported": c.supported,
+                "uncovered": len(c.uncovered),
                 "percent": round(100 * c.covered / c.total, 1),
             }
             for c in services.all_coverage(content)
@@ -197,11 +198,11 @@ def coverage(
             "requirement": row.requirement.id,
             "title": row.requirement.title,
             "group": row.requirement.group,
-            "covered": row.covered,
+            "covered": "supported" if row.supported else row.covered,
             "controls": list(row.controls),
         }
         for row in result.rows
-        if row.covered is False or not uncovered
+        if not row.controls or not uncovered
     ]
     if fmt is Format.JSON:
         summary = {
@@ -209,10 +210,13 @@ def coverage(
             "title": result.framework.title,
             "requirements": result.total,
             "covered": result.covered,
+            "supported": result.supported,
             "uncovered": [r.id for r in result.uncovered],
             "rows": rows,
         }
         out.file.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
         return
     title = f"{result.framework.title}: {result.covered} of {result.total} requirements covered"
+    if result.supported:
+        title += f", {result.supported} of our own duties supported"
     render(rows, ["requirement", "title", "controls"], fmt, title=title)

@@ -54,12 +54,14 @@ def _content(workspace: Workspace) -> None:
         for c in content.checklists
     ]
     render(rows, list(rows[0]), Format.TABLE, console=out)
+    out.print(f"{ORGANISATION}: {content.organisation.describe()}", markup=False)
     out.rule("3. Framework coverage")
     rows = [
         {
             "framework": c.framework.id,
             "requirements": c.total,
             "covered": c.covered,
+            "supported": c.supported,
             "percent": f"{100 * c.covered / c.total:.0f}%",
         }
         for c in services.all_coverage(content)
@@ -92,6 +94,11 @@ CYCLES = (
 VENDOR_CONTACT = "Priya Raman <priya.raman@meridianpayroll.example>"
 WORKBOOK_VENDOR = "meridian-payroll"  # answers cycle 2 in the workbook, the others in YAML
 ORGANISATION = "Aurora Mutual Insurance"
+# An EU insurer: a financial entity under DORA, a GDPR controller, and a merchant taking card
+# payments for premiums. (Insurers are outside the EBA guidelines, which bind credit
+# institutions, investment firms, payment and e-money institutions.)
+REGIMES = ("dora", "gdpr", "pci_dss")
+COUNTRY = "DE"
 
 
 def _issue(
@@ -313,7 +320,7 @@ def demo(
     root = resolve_root(state(ctx).workspace_option).resolve()
     folder = _fresh_demo_folder(directory or root / ".audit" / "demo")
     out.rule("1. A fresh workspace with the built-in content")
-    workspace = services.create_workspace(folder, ORGANISATION)
+    workspace = services.create_workspace(folder, ORGANISATION, REGIMES, COUNTRY)
     (folder / DEMO_MARKER).write_text("made by `audit demo`; removed by the next demo run\n")
     out.print(f"workspace: {workspace.root}", markup=False)
     _content(workspace)

@@ -35,6 +35,17 @@ def add(
     issued: DateOption = None,
     expires: DateOption = None,
     period_end: DateOption = None,
+    period_start: Annotated[
+        str | None,
+        typer.Option(metavar="DATE", help="Start of the period a report covers (SOC reports)."),
+    ] = None,
+    audited: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE",
+            help="Date of a certificate's last surveillance or recertification audit.",
+        ),
+    ] = None,
     control: Annotated[
         list[str] | None, typer.Option(help="A control this evidence supports (repeatable).")
     ] = None,
@@ -49,6 +60,8 @@ def add(
         expires=parse_date(expires, "--expires"),
         period_end=parse_date(period_end, "--period-end"),
         controls=control or (),
+        period_start=parse_date(period_start, "--period-start"),
+        audited=parse_date(audited, "--audited"),
     )
     row = result.evidence
     verb = "already held as" if result.already_registered else "stored as"

@@ -14,7 +14,14 @@ class RequirementCoverage:
 
     @property
     def covered(self) -> bool:
-        return bool(self.controls)
+        """A control tests it, and it is something the vendor can meet."""
+        return bool(self.controls) and not self.requirement.institution_duty
+
+    @property
+    def supported(self) -> bool:
+        """Our own duty (EBA para. 100's monitoring, say) that vendor answers feed but cannot
+        discharge: shown as supported, never counted as covered."""
+        return bool(self.controls) and self.requirement.institution_duty
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +34,16 @@ class Coverage:
         return sum(1 for row in self.rows if row.covered)
 
     @property
+    def supported(self) -> int:
+        return sum(1 for row in self.rows if row.supported)
+
+    @property
     def total(self) -> int:
         return len(self.rows)
 
     @property
     def uncovered(self) -> tuple[Requirement, ...]:
-        return tuple(row.requirement for row in self.rows if not row.covered)
+        return tuple(row.requirement for row in self.rows if not row.controls)
 
 
 def coverage(content: ContentSet, framework: Framework) -> Coverage:

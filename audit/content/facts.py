@@ -1,4 +1,4 @@
-"""The vendor facts that conditions may test, with their kind and allowed values.
+"""The vendor and organisation facts that conditions may test, with their kind and allowed values.
 
 A registry, so that loaders refuse unknown fact names, operators that do not suit a fact, and
 values a fact can never take (a typo such as `payment_cards` would otherwise never match).
@@ -16,6 +16,7 @@ from audit.model import (
     Criticality,
     DataCategory,
     Delivery,
+    Regime,
     Service,
     Tier,
 )
@@ -83,5 +84,12 @@ FACTS: dict[str, Fact] = {
         Fact("vendor.contract.annual_value", FactKind.NUMBER, "annual contract value"),
         Fact("vendor.contract.right_to_audit", FactKind.BOOL, "contractual right to audit"),
         Fact("vendor.contract.notice_days", FactKind.NUMBER, "termination notice in days"),
+        Fact(
+            "organisation.regimes",
+            FactKind.LIST,
+            "regimes our organisation is subject to (audit.toml)",
+            _values(Regime),
+        ),
+        Fact("organisation.country", FactKind.ENUM, "our country (audit.toml)", country_codes=True),
     )
 }

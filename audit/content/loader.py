@@ -7,8 +7,10 @@ Rules that span files live in `audit.content.integrity`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from audit.content.model import (
     Option,
     Policy,
     RatingBand,
+    RatingCap,
     RatingPolicy,
     Requirement,
     ScopeRule,
@@ -211,8 +214,11 @@ def build_framework(document: Document) -> tuple[Framework, list[Problem]]:
         publisher=data["publisher"],
         edition=data["edition"],
         scope_note=data.get("scope_note"),
+        regimes=tuple(data.get("regimes", ())),
+        short_title=data.get("short_title"),
         requirements=tuple(
-            Requirement(r["id"], r["title"], r.get("group")) for r in data["requirements"]
+            Requirement(r["id"], r["title"], r.get("group"), r.get("duty"))
+            for r in data["requirements"]
         ),
         source=document.source,
         sha256=sha256_of(document),
@@ -241,6 +247,14 @@ def _bands_problems(
             Problem(document.source, f"the last {label} band must start at 0", line=line)
         )
     return problems
+
+
+def _validity_rule(raw: Mapping[str, Any]) -> ValidityRule:
+    since = raw.get("issued_on_or_after")
+    fields = dict(raw)
+    if since is not None:  # the schema checked its form
+        fields["issued_on_or_after"] = dt.date.fromisoformat(str(since))
+    return ValidityRule(**fields)
 
 
 def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
@@ -285,6 +299,15 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
             ),
             knockout_cap=Rating(rating["knockout_cap"]),
             unverified_factor=float(rating["unverified_factor"]),
+            caps=tuple(
+                RatingCap(
+                    Rating(c["rating"]),
+                    tuple(Severity(s) for s in c.get("gaps", {}).get("severity", ())),
+                    c.get("gaps", {}).get("at_least"),
+                    float(c["domain_below"]) if "domain_below" in c else None,
+                )
+                for c in rating.get("caps", ())
+            ),
         ),
         cadence=Cadence(
             reassess_days=frozen_map({Tier(k): v for k, v in cadence["reassess_days"].items()}),
@@ -302,7 +325,7 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
         evidence_kinds=frozen_map(
             {
                 kind: EvidenceKind(
-                    kind, raw["label"], ValidityRule(**raw["validity"]), raw.get("description", "")
+                    kind, raw["label"], _validity_rule(raw["validity"]), raw.get("description", "")
                 )
                 for kind, raw in data["evidence_kinds"].items()
             }

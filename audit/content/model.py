@@ -4,6 +4,7 @@ Raw dicts never leave the loader: everything past it reads these."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -11,6 +12,7 @@ from typing import Any, NamedTuple
 
 from audit.content.conditions import Condition
 from audit.model import AnswerType, Rating, Respondent, Severity, Tier
+from audit.organisation import Organisation
 
 
 def frozen_map(data: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -116,6 +118,13 @@ class Requirement:
     id: str
     title: str
     group: str | None = None
+    # "institution": a duty of the auditing organisation itself (its own monitoring, its
+    # register, its notice to the supervisor). Vendor answers support it; they cannot cover it.
+    duty: str | None = None
+
+    @property
+    def institution_duty(self) -> bool:
+        return self.duty == "institution"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +137,14 @@ class Framework:
     requirements: tuple[Requirement, ...]
     source: str
     sha256: str
+    # Regimes that make it binding on the auditing organisation; none for a standard.
+    regimes: tuple[str, ...] = ()
+    # How a citation names it in a report ("DORA Art.30(2)(a)"); the id when not given.
+    short_title: str | None = None
+
+    @property
+    def short(self) -> str:
+        return self.short_title or self.id
 
     @property
     def requirement_ids(self) -> frozenset[str]:
@@ -171,11 +188,24 @@ class RatingBand:
 
 
 @dataclass(frozen=True, slots=True)
+class RatingCap:
+    """The rating can be no better than `rating` when the vendor has at least `gaps_at_least`
+    gaps (controls of `severities` scored below half marks), or when a domain scores below
+    `domain_below`: one of the two is set."""
+
+    rating: Rating
+    severities: tuple[Severity, ...] = ()
+    gaps_at_least: int | None = None
+    domain_below: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RatingPolicy:
     domain_weights: Mapping[str, float]
     bands: tuple[RatingBand, ...]
     knockout_cap: Rating
     unverified_factor: float
+    caps: tuple[RatingCap, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +228,9 @@ class ValidityRule:
     months: int | None = None
     bridge_kind: str | None = None
     bridge_max_months: int | None = None
+    min_period_months: int | None = None  # the report's period must be at least this long
+    audited_within_months: int | None = None  # since the certificate's last audit
+    issued_on_or_after: dt.date | None = None  # older documents are never current
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +266,8 @@ class ContentSet:
     frameworks: Mapping[str, Framework]
     policy: Policy
     controls: Mapping[str, Control] = field(default_factory=lambda: frozen_map({}))
+    # Who is auditing: its regimes decide which regime-bound controls and citations apply.
+    organisation: Organisation = Organisation()
 
     def checklist(self, checklist_id: str) -> Checklist | None:
         return next((c for c in self.checklists if c.id == checklist_id), None)

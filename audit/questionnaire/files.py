@@ -32,6 +32,8 @@ class DeclaredEvidence:
     expires: dt.date | None
     period_end: dt.date | None
     controls: tuple[str, ...]
+    period_start: dt.date | None = None
+    audited: dt.date | None = None
 
 
 def name_problem(name: str) -> str | None:
@@ -190,4 +192,6 @@ def _declared_file(
         dates["expires"],
         dates["period_end"],
         tuple(citing),
+        dates["period_start"],
+        dates["audited"],
     )

@@ -14,7 +14,7 @@ from audit.content.yamlsafe import Document, Path
 from audit.errors import Problem
 from audit.questionnaire.text import ANSWER_KEYS, TOP_ANSWER_KEYS
 
-DATE_FIELDS = ("issued", "expires", "period_end")
+DATE_FIELDS = ("issued", "expires", "period_start", "period_end", "audited")
 HEADER_KEYS = ("format", "questionnaire", "part", "vendor", "sha256", "prefilled")
 READ_ONLY_TOP = (
     "format",
@@ -223,7 +223,8 @@ def _declared(document: Document, items: Any, problems: list[Problem]) -> list[D
             continue
         problems.extend(
             _where(document, (*path, key)).problem(
-                f"'{key}' is not a field of a file; use file, kind, issued, expires and period_end"
+                f"'{key}' is not a field of a file; use file, kind, issued, expires, "
+                "period_start, period_end and audited"
             )
             for key in item
             if key not in ("file", "kind", *DATE_FIELDS)

@@ -48,12 +48,16 @@ EVIDENCE_COLUMNS = {
     "File name": 34,
     "Issue date": 14,
     "Expiry date": 14,
+    "Start of period covered": 16,
     "End of period covered": 16,
+    "Last audit by the certifier": 18,
 }
 DATE_COLUMNS = {
     "issued": "Issue date",
     "expires": "Expiry date",
+    "period_start": "Start of period covered",
     "period_end": "End of period covered",
+    "audited": "Last audit by the certifier",
 }
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3B5C")

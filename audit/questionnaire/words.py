@@ -13,7 +13,9 @@ from audit.questionnaire.document import EvidenceAsk, Question, Questionnaire
 DATE_WORDS = {
     "issued": "issue date",
     "expires": "expiry date",
+    "period_start": "start of the period it covers",
     "period_end": "end of the period it covers",
+    "audited": "date of the last surveillance or recertification audit",
 }
 DATE_EXAMPLE = "2026-06-15"
 

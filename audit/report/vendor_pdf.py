@@ -88,6 +88,8 @@ def _summary(r: VendorReport) -> list[Flowable]:
         if r.knockouts_failed and r.band_rating != r.rating
         else ""
     )
+    if r.caps:
+        capped += " The policy bounds the rating: " + "; ".join(r.caps) + "."
     story.append(
         text(
             f"{r.vendor_name} scores {r.score:.1f} out of 100 ({r.change}); its residual risk is "
@@ -190,6 +192,8 @@ def _controls(r: VendorReport) -> list[Flowable]:
             text(c.explanation),
             text(f"Evidence: {c.evidence}"),
         ]
+        if c.requirements:
+            result.append(text(f"Requirements: {c.requirements}", "cell_italic"))
         row: list[object] = [question, result]
         if taller_than_a_page(row, widths):
             # A row taller than a page (a very long comment) gets a table of its own whose row

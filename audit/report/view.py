@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from audit.content.model import ContentSet, Control
+from audit.content.model import ContentSet, Control, RatingCap
 from audit.model import AnswerType, Rating, Severity, Tier
+from audit.organisation import Organisation
 
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)
 RATING_ORDER = (Rating.LOW, Rating.MODERATE, Rating.HIGH, Rating.CRITICAL)
@@ -78,6 +79,7 @@ class ControlLine:
     score: str
     explanation: str
     knockout: bool
+    requirements: str = ""  # what it tests, as cited for this organisation's regimes
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ class VendorReport:
     tier_reasons: tuple[str, ...]
     profile: tuple[tuple[str, str], ...]
     knockouts_failed: tuple[str, ...]
+    caps: tuple[str, ...]  # the policy's caps that held, with their reasons
     domains: tuple[tuple[str, float], ...]
     trend: tuple[tuple[str, float], ...]
     findings_by_severity: tuple[tuple[str, int], ...]
@@ -131,6 +134,35 @@ class VendorReport:
     evidence: tuple[EvidenceLine, ...]
     method: tuple[tuple[str, str], ...]
     run_sha256: str
+
+
+def _cap_rule(cap: RatingCap) -> str:
+    if cap.domain_below is not None:
+        return f"a domain below {cap.domain_below:g} caps it at {cap.rating}"
+    kinds = " or ".join(s.value for s in cap.severities)
+    return f"{cap.gaps_at_least} or more {kinds} controls below half marks cap it at {cap.rating}"
+
+
+def _organisation(inputs: Mapping[str, Any]) -> Organisation | None:
+    """The organisation the run was scored for; None for a run recorded before regimes were."""
+    recorded = inputs.get("organisation")
+    if not isinstance(recorded, Mapping):
+        return None
+    return Organisation.of(recorded.get("regimes"), recorded.get("country"))
+
+
+def _requirements(control: Control, content: ContentSet, organisation: Organisation | None) -> str:
+    """The control's citations, leaving out frameworks that bind other regimes than the
+    organisation's (a non-financial client's report does not cite DORA as its law)."""
+    cited = []
+    for framework_id, ids in control.references.items():
+        framework = content.frameworks.get(framework_id)
+        if framework is None:
+            continue
+        if organisation is not None and not organisation.cites(framework.regimes):
+            continue
+        cited.append(f"{framework.short} {', '.join(ids)}")
+    return "; ".join(cited)
 
 
 def _answer_text(value: Any, control: Control | None = None) -> str:
@@ -201,6 +233,8 @@ def build_vendor_report(
     )
     result = run.result
     evidence_by_id = {e.id: e for e in evidence}
+    inputs = run.inputs
+    organisation = _organisation(inputs)
     controls = []
     for c in result.get("controls", ()):
         control = content.controls.get(c["id"])
@@ -221,6 +255,7 @@ def build_vendor_report(
                 score=score,
                 explanation=c.get("explanation", ""),
                 knockout=bool(control and control.knockout),
+                requirements=_requirements(control, content, organisation) if control else "",
             )
         )
     today = rendered_at.date()
@@ -236,7 +271,6 @@ def build_vendor_report(
     for c in result.get("controls", ()):
         counts[c["status"]] = counts.get(c["status"], 0) + 1
     status_counts = tuple((STATUS_LABELS[k], counts[k]) for k in STATUS_LABELS if counts.get(k))
-    inputs = run.inputs
     method: list[tuple[str, str]] = [
         (f"Checklist {cid}", f"version {c['version']}, sha256 {c['sha256']}")
         for cid, c in sorted(inputs.get("checklists", {}).items())
@@ -261,6 +295,14 @@ def build_vendor_report(
                     f"({part.get('status', 'final')}{by}), file sha256 {part.get('sha256')}",
                 )
             )
+    method.append(
+        (
+            "Organisation",
+            organisation.describe()
+            if organisation is not None
+            else "regimes not recorded (run made before regimes were declared)",
+        )
+    )
     if not inputs.get("review") and any(
         c.get("answered_by") == "assessor" for c in result.get("controls", ())
     ):
@@ -281,7 +323,8 @@ def build_vendor_report(
         (
             "Rating bands",
             ", ".join(f"{b.rating} from {b.min_score:g}" for b in rules.bands)
-            + f"; a failed knockout caps the rating at {rules.knockout_cap}",
+            + f"; a failed knockout caps the rating at {rules.knockout_cap}"
+            + "".join(f"; {_cap_rule(c)}" for c in rules.caps),
         ),
         (
             "Inherent and residual risk",
@@ -336,6 +379,7 @@ def build_vendor_report(
         tier_reasons=tuple(inputs.get("tier_reasons", ())),
         profile=profile,
         knockouts_failed=tuple(result.get("knockouts_failed", ())),
+        caps=tuple(result.get("caps", ())),
         domains=tuple((d, float(s)) for d, s in result.get("domains", {}).items()),
         trend=tuple((f"#{r.id} {r.as_of}", r.score) for r in [*earlier, run]),
         findings_by_severity=by_severity,

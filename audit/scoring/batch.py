@@ -58,5 +58,17 @@ def score_portfolio(
             scored, sums, failed = score_with_sums(
                 v.compiled, v.facts, v.answers, v.evidence, v.cited, policy, as_of, v.comments
             )
-            results.append(rate(v.vendor_id, v.tier, scored, sums, failed, policy, as_of))
+            severities = {c.id: c.control.severity for c in v.compiled}
+            results.append(
+                rate(
+                    v.vendor_id,
+                    v.tier,
+                    scored,
+                    sums,
+                    failed,
+                    policy,
+                    as_of,
+                    severities=severities,
+                )
+            )
     return results

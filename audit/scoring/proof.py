@@ -22,10 +22,14 @@ class Evidence:
     expires: dt.date | None = None
     period_end: dt.date | None = None
     controls: tuple[str, ...] = ()
+    period_start: dt.date | None = None
+    audited: dt.date | None = None
 
     @property
     def dates(self) -> EvidenceDates:
-        return EvidenceDates(self.kind, self.issued, self.expires, self.period_end)
+        return EvidenceDates(
+            self.kind, self.issued, self.expires, self.period_end, self.period_start, self.audited
+        )
 
 
 class Proof(NamedTuple):
@@ -47,9 +51,7 @@ def current_proof(
         if kind is None:
             continue
         window = validity(kind, item_dates, dates if kind.validity.bridge_kind else ())
-        if window.valid_until is not None and window.valid_until < as_of:
-            continue
-        if window.valid_from is not None and as_of < window.valid_from:
+        if not window.current_on(as_of):
             continue
         anchor = item.issued or item.period_end
         age = None if anchor is None else (as_of - anchor).days

@@ -93,6 +93,7 @@ class AuditResult:
     domains: Mapping[str, float]
     controls: tuple[ControlResult, ...]
     inputs: Mapping[str, Any] = field(default_factory=dict)
+    caps: tuple[str, ...] = ()  # the policy's caps that held, each with its reason
 
     def as_dict(self) -> dict[str, Any]:
         """Everything the result says, as plain data; what the canonical JSON serialises."""
@@ -104,6 +105,7 @@ class AuditResult:
             "rating": self.rating.value,
             "band_rating": self.band_rating.value,
             "knockouts_failed": list(self.capped_by),
+            "caps": list(self.caps),
             "domains": dict(self.domains),
             "controls": [
                 {

@@ -71,6 +71,7 @@ def content_inputs(content: ContentSet) -> dict[str, Any]:
             "version": content.policy.version,
             "sha256": content.policy.sha256,
         },
+        "organisation": content.organisation.as_dict(),
     }
 
 
@@ -161,7 +162,7 @@ def assess(
     vendor = vendor or load_vendor(workspace, vendor_id)
     as_of = as_of or dt.date.today()
     tier = vendor_tier(vendor, content)
-    vendor_facts = facts(vendor, tier.tier)
+    vendor_facts = facts(vendor, tier.tier, content.organisation)
     scope = scope_vendor(content, vendor_facts)
     compiled = _compiled(content)
     by_part = {part: {c.id for c in scope.controls if c.answered_by is part} for part in Respondent}
@@ -174,7 +175,16 @@ def assess(
         answers, comments, cited = answers | more[0], comments | more[1], cited | more[2]
         evidence_rows = assessing.evidence(session, vendor_id)
         evidence = [
-            Evidence(e.id, e.kind, e.issued, e.expires, e.period_end, tuple(e.controls or ()))
+            Evidence(
+                e.id,
+                e.kind,
+                e.issued,
+                e.expires,
+                e.period_end,
+                tuple(e.controls or ()),
+                e.period_start,
+                e.audited,
+            )
             for e in evidence_rows
         ]
         inputs = content_inputs(content) | {
@@ -194,7 +204,15 @@ def assess(
             as_of,
             comments,
         )
-        result = aggregate(vendor_id, tier.tier, results, content.policy, as_of, inputs)
+        result = aggregate(
+            vendor_id,
+            tier.tier,
+            results,
+            content.policy,
+            as_of,
+            inputs,
+            severities={c.id: c.severity for c in scope.controls},
+        )
         previous = assessing.newest_run(session, vendor_id)
         if include_draft:
             return Assessment(None, result, (), previous, submission, review)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from audit.content.cache import cached_content
@@ -10,17 +11,24 @@ from audit.content.coverage import Coverage, coverage
 from audit.content.library import load_content, yaml_files
 from audit.content.model import Checklist, ContentSet, Control
 from audit.errors import NotFoundError
+from audit.organisation import Organisation
 from audit.workspace import Workspace, init_workspace
 
 
-def create_workspace(target: Path, organisation: str | None = None) -> Workspace:
-    return init_workspace(target, organisation)
+def create_workspace(
+    target: Path,
+    organisation: str | None = None,
+    regimes: Sequence[str] = (),
+    country: str | None = None,
+) -> Workspace:
+    return init_workspace(target, organisation, regimes, country)
 
 
 def workspace_content(
     workspace: Workspace, extra: Sequence[Path] = (), *, fresh: bool = False
 ) -> ContentSet:
-    """The workspace's checklists, framework indexes and policy, checked together.
+    """The workspace's checklists, framework indexes and policy, checked together, with the
+    organisation's regimes from its settings.
 
     Content already validated in this form is read from the cache (see `audit.content.cache`);
     `fresh` (and `extra` files to check against the workspace) always loads and validates."""
@@ -35,14 +43,18 @@ def workspace_content(
             max_bytes=workspace.settings["max_content_bytes"],
         )
 
+    organisation = Organisation.of(
+        workspace.settings["organisation_regimes"], workspace.settings["organisation_country"]
+    )
     if extra or fresh:
-        return load()
+        return replace(load(), organisation=organisation)
     files = [
         *yaml_files(workspace.checklists_dir),
         *yaml_files(workspace.frameworks_dir),
         workspace.policy_path,
     ]
-    return cached_content(workspace.state_dir / "cache", files, workspace.root, load)
+    content = cached_content(workspace.state_dir / "cache", files, workspace.root, load)
+    return replace(content, organisation=organisation)
 
 
 def find_item(content: ContentSet, item_id: str) -> Checklist | Control:

@@ -47,6 +47,8 @@ def add_evidence(
     expires: dt.date | None = None,
     period_end: dt.date | None = None,
     controls: Sequence[str] = (),
+    period_start: dt.date | None = None,
+    audited: dt.date | None = None,
 ) -> Added:
     """Store the file once (content-addressed) and register it for the vendor."""
     content = workspace_content(workspace)
@@ -58,7 +60,13 @@ def add_evidence(
         known = ", ".join(sorted(content.policy.evidence_kinds))
         problems.append(Problem(source, f"unknown evidence kind '{kind}' (known: {known})"))
     else:
-        given = {"issued": issued, "expires": expires, "period_end": period_end}
+        given = {
+            "issued": issued,
+            "expires": expires,
+            "period_end": period_end,
+            "period_start": period_start,
+            "audited": audited,
+        }
         for name in required_dates(evidence_kind):
             if given[name] is None:
                 flag = "--" + name.replace("_", "-")
@@ -67,6 +75,8 @@ def add_evidence(
     problems += [Problem(source, f"unknown control '{c}'") for c in unknown]
     if issued and expires and expires < issued:
         problems.append(Problem(source, "--expires is before --issued"))
+    if period_start and period_end and period_end < period_start:
+        problems.append(Problem(source, "--period-end is before --period-start"))
     if problems:
         raise ContentError(problems, hint="nothing was stored")
     limit = workspace.settings["max_evidence_bytes"]
@@ -77,6 +87,8 @@ def add_evidence(
         "issued": issued,
         "expires": expires,
         "period_end": period_end,
+        "period_start": period_start,
+        "audited": audited,
         "controls": control_ids,
     }
     with transaction(workspace) as session:
@@ -100,6 +112,8 @@ def add_evidence(
             issued=issued,
             expires=expires,
             period_end=period_end,
+            period_start=period_start,
+            audited=audited,
             controls=control_ids,
         )
         session.add(row)
@@ -121,13 +135,19 @@ class DatedEvidence(Protocol):
     def expires(self) -> dt.date | None: ...
     @property
     def period_end(self) -> dt.date | None: ...
+    @property
+    def period_start(self) -> dt.date | None: ...
+    @property
+    def audited(self) -> dt.date | None: ...
 
 
 D = TypeVar("D", bound=DatedEvidence)
 
 
 def _dates(row: DatedEvidence) -> EvidenceDates:
-    return EvidenceDates(row.kind, row.issued, row.expires, row.period_end)
+    return EvidenceDates(
+        row.kind, row.issued, row.expires, row.period_end, row.period_start, row.audited
+    )
 
 
 def evidence_windows(

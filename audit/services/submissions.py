@@ -237,6 +237,8 @@ def _store(
                         "issued": item.issued,
                         "expires": item.expires,
                         "period_end": item.period_end,
+                        "period_start": item.period_start,
+                        "audited": item.audited,
                         "controls": list(item.controls),
                         "added_at": utcnow(),
                     }

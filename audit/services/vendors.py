@@ -48,12 +48,12 @@ class VendorDetail:
 
 
 def vendor_tier(vendor: Vendor, content: ContentSet) -> TierResult:
-    return tier_vendor(facts(vendor), content.policy)
+    return tier_vendor(facts(vendor, None, content.organisation), content.policy)
 
 
 def vendor_facts(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
     """Facts including the tier, as scope rules and control conditions see them."""
-    return facts(vendor, vendor_tier(vendor, content).tier)
+    return facts(vendor, vendor_tier(vendor, content).tier, content.organisation)
 
 
 def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
         "tier": tier.tier.value,
         "tier_points": tier.points,
         "tier_reasons": [str(r) for r in tier.reasons],
-        "tier_policy": content.policy.sha256,
+        "tier_policy": content.organisation.stamp(content.policy.sha256),
         "since": vendor.since,
     }
 
@@ -71,7 +71,7 @@ def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
 def refresh_tiers(workspace: Workspace, content: ContentSet) -> int:
     """Recompute stored tiers that another policy computed; returns how many changed."""
     with transaction(workspace) as session:
-        stale = queries.stale_tiers(session, content.policy.sha256)
+        stale = queries.stale_tiers(session, content.organisation.stamp(content.policy.sha256))
         updates = [
             {"vendor_id": row.id, **derived_columns(vendor_from_record(row.record), content)}
             for row in stale

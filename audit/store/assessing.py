@@ -113,6 +113,8 @@ _VENDOR_EVIDENCE = (
         _EVIDENCE.c.expires,
         _EVIDENCE.c.period_end,
         _EVIDENCE.c.controls,
+        _EVIDENCE.c.period_start,
+        _EVIDENCE.c.audited,
     )
     .where(_EVIDENCE.c.vendor_id == sa.bindparam("vendor_id"))
     .order_by(_EVIDENCE.c.kind, _EVIDENCE.c.id)

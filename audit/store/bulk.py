@@ -230,6 +230,8 @@ def evidence_dates(
         col(EvidenceRow.issued),
         col(EvidenceRow.expires),
         col(EvidenceRow.period_end),
+        col(EvidenceRow.period_start),
+        col(EvidenceRow.audited),
         col(EvidenceRow.valid_until),
         col(EvidenceRow.window_policy),
     ).order_by(col(EvidenceRow.vendor_id), col(EvidenceRow.kind), col(EvidenceRow.id))

@@ -138,6 +138,8 @@ class EvidenceRow(SQLModel, table=True):
     issued: dt.date | None = None
     expires: dt.date | None = None
     period_end: dt.date | None = None
+    period_start: dt.date | None = None  # a report's period start (SOC reports)
+    audited: dt.date | None = None  # a certificate's last surveillance or recertification audit
     controls: list[str] = _json()
     submission_id: int | None = Field(default=None, foreign_key="submission.id")
     added_at: dt.datetime = _stamp()

@@ -6,6 +6,10 @@ and hashes come from issuing the questionnaires afresh, as `audit demo` will. Co
 by the assessor go to `R-<vendor>-<date>.yaml`, answered from the executed contracts listed in
 `contracts.yaml` (the clause each answer rests on becomes the assessor's comment).
 
+Answers to questions a content change adds can be given once in `additions.yaml` (per cycle and
+vendor: `answers` and `evidence` as in a filled questionnaire); they fill only questions the files
+do not answer yet, and live in the files from then on, so the additions file is deleted after use.
+
 Run it from the repository after changing a checklist or the policy:
 
     .venv/bin/python examples/portfolio/regenerate.py
@@ -20,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from audit.cli.demo import COUNTRY, ORGANISATION, REGIMES
 from audit.model import Respondent
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.text import Filling, render_yaml
@@ -31,8 +36,7 @@ CYCLES = {
     1: (dt.date(2025, 11, 3), dt.date(2025, 12, 3)),
     2: (dt.date(2026, 11, 2), dt.date(2026, 12, 2)),
 }
-# The client of the sample portfolio, as `audit demo` configures it.
-ORGANISATION = "Aurora Mutual Insurance"
+ADDITIONS = HERE / "additions.yaml"
 ASSESSOR = "A. Lindqvist, vendor risk officer <vendor-risk@insurer.example>"
 
 
@@ -64,6 +68,12 @@ def _declared(*files: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 item["file"], {k: str(v) if k != "file" else v for k, v in item.items()}
             )
     return found
+
+
+def _additions(cycle: int, vendor_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers and declared files for questions added since the files were written."""
+    data = _load(ADDITIONS).get(cycle, {}).get(vendor_id, {})
+    return _answers(data), _declared(data)
 
 
 def _filling(
@@ -137,7 +147,7 @@ def regenerate() -> None:
         for v in yaml.safe_load((HERE / "vendors.yaml").read_text())["vendors"]
     }
     with tempfile.TemporaryDirectory() as tmp:
-        workspace = init_workspace(Path(tmp) / "ws", ORGANISATION)
+        workspace = init_workspace(Path(tmp) / "ws", ORGANISATION, REGIMES, COUNTRY)
         import_vendors(workspace, HERE / "vendors.yaml")
         for cycle, (issued, due) in CYCLES.items():
             folder = HERE / f"cycle-{cycle}"
@@ -147,6 +157,11 @@ def regenerate() -> None:
                 old_q, old_r = _load(q_path), _load(r_path)
                 answers = _answers(old_q, old_r)
                 declared = _declared(old_q, old_r)
+                extra_answers, extra_files = _additions(cycle, vendor_id)
+                for control_id, entry in extra_answers.items():
+                    answers.setdefault(control_id, entry)
+                for name, item in extra_files.items():
+                    declared.setdefault(name, item)
                 vendor_q = issue_questionnaire(
                     workspace, vendor_id, output=Path(tmp) / q_path.name, issued=issued, due=due
                 ).questionnaire

@@ -15,7 +15,7 @@ from audit.workspace import Workspace
 def test_validate_ok(cli, workspace: Workspace) -> None:
     result = cli("checklists", "validate")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: 5 checklists,")
+    assert result.output.startswith("ok: 6 checklists,")
 
 
 def test_list_json(cli) -> None:
@@ -28,6 +28,7 @@ def test_list_json(cli) -> None:
         "regulatory",
         "continuity",
         "service-delivery",
+        "process-integrity",
     }
     assert all(len(r["sha256"]) == 64 for r in rows)
 

@@ -24,7 +24,18 @@ def test_sha256_and_stored_once(dcli, db_workspace: Workspace, registered, tmp_p
     report = tmp_path / "soc2.pdf"
     report.write_bytes(os.urandom(300_000))
     expected = hashlib.sha256(report.read_bytes()).hexdigest()
-    args = ("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    args = (
+        "evidence",
+        "add",
+        VENDOR,
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-start",
+        "2024-10-01",
+        "--period-end",
+        "2025-09-30",
+    )
     first = dcli(*args, "--control", "SEC-IAM-01")
     assert first.exit_code == 0, first.output
     assert expected in first.output
@@ -37,6 +48,8 @@ def test_sha256_and_stored_once(dcli, db_workspace: Workspace, registered, tmp_p
         report,
         "--kind",
         "soc2_type2",
+        "--period-start",
+        "2024-10-01",
         "--period-end",
         "2025-09-30",
     )
@@ -52,7 +65,18 @@ def test_bridge_letter_and_expiring_filter(dcli, registered, tmp_path: Path) -> 
     report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
     report.write_text("report")
     bridge.write_text("bridge")
-    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli(
+        "evidence",
+        "add",
+        VENDOR,
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-start",
+        "2024-10-01",
+        "--period-end",
+        "2025-09-30",
+    )
     dcli(
         "evidence",
         "add",
@@ -154,7 +178,18 @@ def test_stored_windows_follow_bridge_letters_and_policy_changes(
     report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
     report.write_text("report")
     bridge.write_text("bridge")
-    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli(
+        "evidence",
+        "add",
+        VENDOR,
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-start",
+        "2024-10-01",
+        "--period-end",
+        "2025-09-30",
+    )
     (due,) = _due_evidence(dcli, "2026-09-15")
     assert due["vendor"] == VENDOR and due["due"] == "2026-09-30"
     dcli(
@@ -188,12 +223,13 @@ def test_due_names_the_document_that_lasts_longest_of_each_kind(
         path.write_text(f"certificate {i}")
         names.append(path)
     add = ("evidence", "add", VENDOR)
+    audited = ("--audited", "2026-01-15")  # the last surveillance audit: lapses 2027-04-15
     for path, expires in zip(names[:2], ("2026-03-31", "2026-03-31"), strict=True):
-        result = dcli(*add, path, "--kind", "iso27001_certificate", "--expires", expires)
+        result = dcli(*add, path, "--kind", "iso27001_certificate", "--expires", expires, *audited)
         assert result.exit_code == 0, result.output
     (due,) = _due_evidence(dcli, "2026-03-20")
     assert due["due"] == "2026-03-31" and "iso-0.pdf" in due["what"]
-    dcli(*add, names[2], "--kind", "iso27001_certificate", "--expires", "2027-03-31")
+    dcli(*add, names[2], "--kind", "iso27001_certificate", "--expires", "2027-03-31", *audited)
     assert _due_evidence(dcli, "2026-03-20") == []
     assert [d["due"] for d in _due_evidence(dcli, "2027-03-20")] == ["2027-03-31"]
 
@@ -204,7 +240,18 @@ def test_verify_rehashes_the_store_and_names_what_changed(
     report, policy = tmp_path / "soc2.pdf", tmp_path / "policy.pdf"
     report.write_bytes(b"the SOC 2 report as the vendor sent it")
     policy.write_bytes(b"the information security policy")
-    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli(
+        "evidence",
+        "add",
+        VENDOR,
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-start",
+        "2024-10-01",
+        "--period-end",
+        "2025-09-30",
+    )
     dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
          "--issued", "2025-01-01")  # fmt: skip
     clean = dcli("evidence", "verify")
@@ -224,8 +271,8 @@ def test_verify_rehashes_the_store_and_names_what_changed(
     assert problems["soc2.pdf"].startswith("changed on disk: it now hashes to")
     assert problems["policy.pdf"] == "missing from the store"
     # The originals, added again, repair the store (they used to be taken as already held).
-    again = dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end",
-                 "2025-09-30")  # fmt: skip
+    again = dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-start",
+                 "2024-10-01", "--period-end", "2025-09-30")  # fmt: skip
     assert again.exit_code == 0, again.output
     dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
          "--issued", "2025-01-01")  # fmt: skip
@@ -239,7 +286,18 @@ def test_the_scheduler_rehashes_the_store_weekly_and_reports_damage_once(
 ) -> None:
     report = tmp_path / "soc2.pdf"
     report.write_bytes(b"the SOC 2 report as the vendor sent it")
-    dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-end", "2025-09-30")
+    dcli(
+        "evidence",
+        "add",
+        VENDOR,
+        report,
+        "--kind",
+        "soc2_type2",
+        "--period-start",
+        "2024-10-01",
+        "--period-end",
+        "2025-09-30",
+    )
     (blob,) = (
         db_workspace.evidence_dir / hashlib.sha256(report.read_bytes()).hexdigest()[:2]
     ).iterdir()

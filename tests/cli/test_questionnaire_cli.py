@@ -102,7 +102,14 @@ def test_round_trip_and_versions(dcli, issued: Path) -> None:
     fill(
         issued,
         {"SEC-IAM-01": "full", "SEC-PPL-03": 97.5},
-        evidence=[{"file": "soc2.txt", "kind": "soc2_type2", "period_end": "2026-06-30"}],
+        evidence=[
+            {
+                "file": "soc2.txt",
+                "kind": "soc2_type2",
+                "period_start": "2025-07-01",
+                "period_end": "2026-06-30",
+            }
+        ],
         cite={"SEC-IAM-01": ["soc2.txt"], "SEC-IAM-02": ["soc2.txt"]},
     )
     first = dcli("questionnaire", "import", issued)

@@ -10,13 +10,20 @@ from audit.content.coverage import coverage
 from audit.content.model import ContentSet
 from audit.model import Respondent
 
-CHECKLISTS = {"security", "data-handling", "regulatory", "continuity", "service-delivery"}
+CHECKLISTS = {
+    "security",
+    "data-handling",
+    "regulatory",
+    "continuity",
+    "service-delivery",
+    "process-integrity",
+}
 
 
-def test_the_five_checklists_with_enough_controls(content: ContentSet) -> None:
+def test_the_checklists_with_enough_controls(content: ContentSet) -> None:
     sizes = {c.id: len(c.controls) for c in content.checklists}
     assert set(sizes) == CHECKLISTS
-    assert all(n >= 25 for n in sizes.values()), sizes
+    assert all(n >= 15 for n in sizes.values()), sizes
     assert sum(sizes.values()) >= 130
 
 
@@ -103,7 +110,7 @@ CONTRACT_CONTENT = [
     "REG-PRC-02",
     "REG-PRC-03",
     "REG-PRC-04",
-    "REG-PRC-05",
+    "REG-PRC-06",
     "REG-SUB-01",
     "REG-REC-02",
     "REG-XFR-03",
@@ -112,11 +119,21 @@ CONTRACT_CONTENT = [
     "REG-FIN-03",
     "REG-FIN-04",
     "REG-FIN-05",
+    "REG-FIN-06",
+    "REG-FIN-07",
+    "REG-FIN-08",
+    "REG-FIN-09",
+    "REG-FIN-10",
+    "REG-FIN-11",
+    "REG-FIN-12",
+    "REG-FIN-13",
+    "REG-FIN-14",
     "REG-PCI-01",
     "REG-PHI-01",
     "REG-PHI-02",
     "REG-PHI-03",
     "REG-PHI-04",
+    "REG-PHI-05",
     "REG-AUD-01",
     "REG-AUD-02",
     "REG-AUD-03",
@@ -125,22 +142,25 @@ CONTRACT_CONTENT = [
     "REG-EXT-02",
     "REG-EXT-03",
     "SEC-IR-03",
-    "DAT-BRN-01",
     "DAT-RET-03",
-    "DAT-SPC-02",
     "BCM-EXT-02",
     "SVC-SLA-01",
     "SVC-COM-02",
     "SVC-COM-03",
 ]
 SIGNED_DOCUMENTS = {"contract", "dpa", "baa", "transfer_safeguards", "pci_responsibility_matrix"}
+# The assessor's own review of the vendor's assurance (SOC opinions, exceptions, user entity
+# controls; certificates checked with the certification body): answered by us, from the reports.
+ASSESSOR_REVIEWS = ["SEC-GOV-03"]
 
 
 def test_contract_content_is_answered_by_the_assessor_from_signed_documents(
     content: ContentSet,
 ) -> None:
     assessor = {c.id for c in content.controls.values() if c.answered_by is Respondent.ASSESSOR}
-    assert assessor == set(CONTRACT_CONTENT)
+    assert assessor == set(CONTRACT_CONTENT) | set(ASSESSOR_REVIEWS)
+    for control_id in ASSESSOR_REVIEWS:
+        assert " you " not in f" {content.controls[control_id].question} ", control_id
     for control_id in CONTRACT_CONTENT:
         control = content.controls[control_id]
         required = [set(e.kinds) for e in control.evidence if e.required]

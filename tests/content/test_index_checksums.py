@@ -1,5 +1,6 @@
 """The framework indexes are cited in signed reports: an id or a title must not change by
-accident. Each index's requirements (id, title, group), with its edition, hash to the value
+accident. Each index's requirements (id, title, group, whose duty), with its edition, the
+regimes that make it law and its short title for citations, hash to the value
 below; a deliberate change updates the value in the same commit, with the reason in its
 message (and the source checked, for a citation)."""
 
@@ -13,21 +14,22 @@ import pytest
 from audit.content.model import ContentSet, Framework
 
 INDEX_SHA256 = {
-    "dora": "702baee67010f7cfeae6afacd3fb93b12755b2d75bbae943b4b92437037bc17f",
-    "eba-gl-2019-02": "8978a9a40eeca3476d056acb3e2e63e112cdbac2618170c5e59e027870fb2f61",
-    "gdpr": "9ef3652755410af8ce9acf2bd8c8cc49344ae005446995bf4dea53fdfd420666",
-    "hipaa": "04989fb82753a2540fc015d7c03842d5e81aaa88b795372ad3031550d58f31a7",
-    "iso22301-2019": "dbb9a7fafc5c3b8e6762eb529b6fcd9e71eccd9e909cae8bead2e94b2c8ddc49",
-    "iso27001-2022": "b35a9309ecbf99977ed6ab8b78f9349fc344e0ce0ddb97b7ac681ab493bc31cf",
-    "nist-csf-2.0": "b43f3ee62692c88731edc0c2d55811b7d88a7d0cd00c2de49ece8fdb71f52f8f",
-    "pci-dss-4.0.1": "1129a724f5b43b3f04ce6bc7a0caafd8209c1607c836ccd16d9e51b7723a31d7",
-    "soc2-tsc-2017": "88eca82bc91e9872656d3c105d9d37d9a4d94ffbc8159e88bf071e7cbb9af299",
+    "dora": "ed180de33f22a5fc57e5fa48e12cad547a2fe1ebe31cbb7479c56373d6d03016",
+    "eba-gl-2019-02": "dd0afd279be2a8a00581232292e91fa8585afbf12ad25a29e2ecabfdbf939f43",
+    "gdpr": "01502cd38511e0d6e25c9aeb19d62bf72b579d89bcb2e6132dc9b56cfaa21510",
+    "hipaa": "693415950dd81f03731a197f834333e1fb908e21ae64a7ee1d3d66edbb6584bd",
+    "iso22301-2019": "c4f634c1a0e268e682e4ece1b808a6b5d0147c72124ab889e7becaed50a1ee42",
+    "iso27001-2022": "9429cb33c8c945fff941a675e725e156ec16c6412c15a51decbd6595937eefdd",
+    "nist-csf-2.0": "98570d0af7d7f2139c9f5641dac031b321ec17ea85d6eb75095328e56b00bb52",
+    "pci-dss-4.0.1": "d211cc7462082caa932d044ee2a63feb0e4737b0a4600e463b25dc7e6ca16659",
+    "soc2-tsc-2017": "6d2eb233b11650d2728b705cd4596feb3f7dc7d4898508c08f2643863450eeb7",
 }
 
 
 def index_digest(framework: Framework) -> str:
-    rows = [[r.id, r.title, r.group] for r in framework.requirements]
-    text = json.dumps([framework.edition, rows], ensure_ascii=False, separators=(",", ":"))
+    rows = [[r.id, r.title, r.group, r.duty] for r in framework.requirements]
+    head = [framework.edition, list(framework.regimes), framework.short_title]
+    text = json.dumps([head, rows], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

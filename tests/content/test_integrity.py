@@ -208,8 +208,8 @@ def test_policy_problems(root: Path) -> None:
         text.replace("  - checklist: service-delivery", "  - checklist: service-deliveries")
         .replace("data-handling: 25", "data-handlin: 25")
         .replace(
-            "bridge_kind: soc2_bridge_letter, bridge_max_months: 3}\n  soc2_type1",
-            "bridge_kind: bridge_note, bridge_max_months: 3}\n  soc2_type1",
+            "bridge_kind: soc2_bridge_letter, bridge_max_months: 3, min_period_months: 6}",
+            "bridge_kind: bridge_note, bridge_max_months: 3, min_period_months: 6}",
         )
     )
     found = load(root, GOOD)
@@ -239,10 +239,15 @@ def test_tier_floors_are_checked(root: Path) -> None:
             "{fact: vendor.tier, equals: critical}, tier: high",
         )
         .replace(
-            "contains_any: [payment_card, health]}, tier: medium",
-            "contains_any: [cards]}, tier: medium",
+            "{fact: vendor.data, contains: health}, tier: medium",
+            "{fact: vendor.data, contains: cards}, tier: medium",
+        )
+        .replace(
+            "contains_any: [dora, eba]}, {fact: vendor", "contains_any: [banks]}, {fact: vendor"
         )
     )
     found = load(root, GOOD)
     assert any("tiering floors cannot depend on the tier" in f for f in found), found
-    assert any("tiering.floors[card or health data]" in f and "'cards'" in f for f in found), found
+    assert any("tiering.floors[health data]" in f and "'cards'" in f for f in found), found
+    # an organisation fact is checked as strictly: a regime that does not exist is named
+    assert any("'banks'" in f and "organisation.regimes" in f for f in found), found

@@ -10,7 +10,8 @@ import pytest
 
 from audit.content.conditions import AllOf, Leaf, Not, parse_condition, residual
 from audit.content.library import load_content
-from audit.model import Respondent, Tier
+from audit.model import Regime, Respondent, Tier
+from audit.organisation import Organisation
 from audit.questionnaire.document import (
     Requester,
     build_questionnaire,
@@ -37,7 +38,7 @@ def build(content, vendor_id: str, part: Respondent = Respondent.VENDOR, **extra
     path = EXAMPLES / "vendors.yaml"
     vendors = {v.id: v for v in read_vendor_file(path, "vendors.yaml", max_bytes=2**21)}
     vendor = vendors[vendor_id]
-    vendor_facts = facts(vendor, Tier.CRITICAL)
+    vendor_facts = facts(vendor, Tier.CRITICAL, extra.pop("organisation", None))
     return build_questionnaire(
         f"Q-{vendor_id}-20261201",
         part=part,
@@ -92,7 +93,10 @@ def test_follow_ups_in_words_name_the_options(content) -> None:
         '"Voice and screen recording paused and resumed automatically by the payment '
         'integration" or "Agents pause and resume recording manually" in DAT-PCI-01'
     )
-    review = build(content, "quantia-analytics", Respondent.ASSESSOR)
+    # business associate terms are asked of a HIPAA covered entity's assessor only
+    us_insurer = Organisation(frozenset({Regime.HIPAA}), "US")
+    assert build(content, "quantia-analytics", Respondent.ASSESSOR).question("REG-PHI-02") is None
+    review = build(content, "quantia-analytics", Respondent.ASSESSOR, organisation=us_insurer)
     negated = follow_up_words(review.question("REG-PHI-02"), review)
     assert negated.startswith('Answer this only if you did not choose "')
     assert negated.endswith('" in REG-PHI-01')

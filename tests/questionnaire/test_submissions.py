@@ -19,7 +19,7 @@ from tests.cli.test_questionnaire_cli import fill
 from tests.conftest import EXAMPLES
 from tests.scoring_support import best_answer
 
-VENDOR = "brightside-marketing"  # 24 questions for the vendor, 2 for the assessor
+VENDOR = "brightside-marketing"  # 23 questions for the vendor, 2 for the assessor
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_the_self_check_needs_no_workspace(
     assert "answers.SVC-SLA-02.answer: 'weekly_forever' is not one of the answers" in result.output
     as_json = runner.invoke(app, ["questionnaire", "check", str(path), "--format", "json"])
     report = json.loads(as_json.output)
-    assert as_json.exit_code == 2 and report["ok"] is False and report["questions"] == 24
+    assert as_json.exit_code == 2 and report["ok"] is False and report["questions"] == 23
     assert report["problems"][0]["field"] == "answers.SVC-SLA-02.answer"
     # an edited option is caught: the file's questions no longer match its hash
     path.write_text(
@@ -205,4 +205,4 @@ def test_a_questionnaire_issued_before_specs_were_stored_still_imports(
     answer_all(db_workspace, path, "final")
     result = dcli("questionnaire", "import", path)
     assert result.exit_code == 0, result.output
-    assert "as final submission version 1: 24 answered" in result.output
+    assert "as final submission version 1: 23 answered" in result.output

@@ -23,6 +23,7 @@ ANSWERS = {"SEC-IAM-01": "full", "SEC-IAM-02": 8, "SEC-PPL-03": 97.5, "SEC-GOV-0
 TYPED = {"SEC-IAM-01": IAM_01_FULL, "SEC-IAM-02": 8, "SEC-PPL-03": 97.5, "SEC-GOV-02": "2026-03-01"}
 COMMENT = "CISO: J. Reyes :100: [bold]not markup[/]"
 PERIOD_END = "2026-06-30"
+PERIOD_START = "2025-07-01"
 
 
 @pytest.fixture
@@ -49,7 +50,14 @@ def fill_typed(path: Path, **extra) -> None:
         TYPED,
         comments={"SEC-IAM-01": COMMENT},
         cited={"SEC-IAM-01": ["soc2.txt"]},
-        files=[{"kind": "SOC 2 Type II report", "file": "soc2.txt", "period_end": PERIOD_END}],
+        files=[
+            {
+                "kind": "SOC 2 Type II report",
+                "file": "soc2.txt",
+                "period_start": PERIOD_START,
+                "period_end": PERIOD_END,
+            }
+        ],
         status="Draft",
         **extra,
     )
@@ -60,7 +68,14 @@ def test_yaml_json_and_workbook_store_the_same_answers(dcli, portfolio, tmp_path
     fill(
         yaml_path,
         ANSWERS,
-        evidence=[{"file": "soc2.txt", "kind": "soc2_type2", "period_end": PERIOD_END}],
+        evidence=[
+            {
+                "file": "soc2.txt",
+                "kind": "soc2_type2",
+                "period_start": PERIOD_START,
+                "period_end": PERIOD_END,
+            }
+        ],
         cite={"SEC-IAM-01": ["soc2.txt"]},
     )
     head, tail = yaml_path.read_text().split("  SEC-IAM-01:\n", 1)
@@ -71,7 +86,14 @@ def test_yaml_json_and_workbook_store_the_same_answers(dcli, portfolio, tmp_path
     for control_id, value in ANSWERS.items():
         data["answers"][control_id]["answer"] = value
     data["answers"]["SEC-IAM-01"] |= {"comment": COMMENT, "evidence": ["soc2.txt"]}
-    data["evidence"] = [{"file": "soc2.txt", "kind": "soc2_type2", "period_end": PERIOD_END}]
+    data["evidence"] = [
+        {
+            "file": "soc2.txt",
+            "kind": "soc2_type2",
+            "period_start": PERIOD_START,
+            "period_end": PERIOD_END,
+        }
+    ]
     json_path.write_text(json.dumps(data))
     xlsx_path = issue(dcli, tmp_path / "x" / "q.xlsx", "2026-11-04")
     fill_typed(xlsx_path)
@@ -223,7 +245,7 @@ def test_filled_in_libreoffice_then_checked_imported_and_assessed(cli, tmp_path:
     assert f"written {len(typed)}" in run.stdout
     checked = cli("questionnaire", "check", filled)
     assert checked.exit_code == 0, checked.output
-    assert f"(final): {len(typed)} of 24 questions answered" in checked.output
+    assert f"(final): {len(typed)} of 23 questions answered" in checked.output
     imported = cli("questionnaire", "import", filled, "--allow-unanswered")
     assert imported.exit_code == 0, imported.output
     assert f"as final submission version 1: {len(typed)} answered" in imported.output
@@ -283,7 +305,7 @@ def test_every_bad_cell_is_named(cli, workspace, tmp_path: Path) -> None:
     sheet[cells["cited"]] = "../etc/passwd; missing.pdf"
     evidence = book["Evidence"]
     soc2_row = next(r[0].row for r in evidence.iter_rows(min_row=4) if r[4].value == "soc2.txt")
-    evidence[f"H{soc2_row}"] = "last June"  # end of period: not a date
+    evidence[f"I{soc2_row}"] = "last June"  # end of period: not a date
     extra = next(r[0].row for r in evidence.iter_rows(min_row=4) if r[0].value is None)
     evidence[f"A{extra}"] = "A document nobody asked for"
     evidence[f"E{extra}"] = "other.pdf"
@@ -308,7 +330,7 @@ def test_every_bad_cell_is_named(cli, workspace, tmp_path: Path) -> None:
         f"{name}!Security!{cells['comment']}: SEC-IAM-03: the comment is 5,000 characters",
         f"{name}!Security!{cells['cited']}: SEC-IAM-04: evidence '../etc/passwd' points outside",
         f"{name}!Security!{cells['cited']}: SEC-IAM-04: evidence 'missing.pdf' is not in the list",
-        f"{name}!Evidence!H{soc2_row}: 'soc2.txt': end of the period it covers 'last June' is not "
+        f"{name}!Evidence!I{soc2_row}: 'soc2.txt': end of the period it covers 'last June' is not "
         "a date",
         f"{name}!Evidence!A{extra}: 'other.pdf': 'A document nobody asked for' is not a kind",
         f"{name}!Instructions!{status}: status 'Done' must be draft or final",

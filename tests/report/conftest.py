@@ -40,7 +40,15 @@ def _review(workspace: Workspace, content: object, folder: Path, issued: str, as
         if kind != "contract":
             (folder / f"r-{kind}.txt").write_text(f"signed {kind}\n")
             evidence.append(
-                {"file": f"r-{kind}.txt", "kind": kind, "issued": issued, "expires": "2028-01-01"}
+                {
+                    "file": f"r-{kind}.txt",
+                    "kind": kind,
+                    "issued": issued,
+                    "expires": "2028-01-01",
+                    "period_start": "2025-01-01",
+                    "period_end": issued,
+                    "audited": issued,
+                }
             )
     text = path.read_text()
     text = text.replace("    confirmed: false\n", "    confirmed: true\n")
@@ -83,6 +91,8 @@ def assessed(workspace: Workspace, tmp_path: Path) -> Workspace:
                     "issued": issued,
                     "expires": "2028-01-01",
                     "period_end": issued,
+                    "period_start": "2025-01-01",
+                    "audited": issued,
                 }
             )
         fill(path, answers, evidence=evidence, status="final")
