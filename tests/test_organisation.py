@@ -104,3 +104,19 @@ def test_stored_tiers_follow_a_change_of_regimes() -> None:
     assert EU_BANK.stamp(policy) != policy
     assert EU_BANK.stamp(policy) != RETAILER.stamp(policy)
     assert EU_BANK.stamp(policy) == replace(EU_BANK).stamp(policy)
+
+
+def test_init_declares_regimes_from_the_command_line(runner, tmp_path: Path) -> None:
+    from audit.cli import app
+
+    target = tmp_path / "bank"
+    result = runner.invoke(
+        app, ["init", str(target), "--regime", "dora", "--regime", "eba", "--country", "LU"]
+    )
+    assert result.exit_code == 0, result.output
+    settings = load_settings(target / "audit.toml", {})
+    assert settings["organisation_regimes"] == ("dora", "eba")
+    assert settings["organisation_country"] == "LU"
+    refused = runner.invoke(app, ["init", str(tmp_path / "x"), "--regime", "banking"])
+    assert refused.exit_code != 0 and "unknown regime 'banking'" in refused.output
+    assert not (tmp_path / "x" / "audit.toml").exists()  # nothing written

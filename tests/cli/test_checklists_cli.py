@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from audit.cli import app
 from audit.workspace import Workspace
+from tests.content.test_builtin_content import CHECKLISTS
 
 
 def test_validate_ok(cli, workspace: Workspace) -> None:
@@ -22,14 +23,7 @@ def test_list_json(cli) -> None:
     result = cli("checklists", "list", "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.output)
-    assert {r["id"] for r in rows} == {
-        "security",
-        "data-handling",
-        "regulatory",
-        "continuity",
-        "service-delivery",
-        "process-integrity",
-    }
+    assert {r["id"] for r in rows} == CHECKLISTS
     assert all(len(r["sha256"]) == 64 for r in rows)
 
 

@@ -13,6 +13,8 @@ from audit.workspace import Workspace
 from tests.conftest import EXAMPLES, snapshot
 
 VENDOR = "harbourline-contact"
+# A SOC 2 Type II report over twelve months, current until 2026-09-30.
+SOC2 = ("--kind", "soc2_type2", "--period-start", "2024-10-01", "--period-end", "2025-09-30")
 
 
 @pytest.fixture
@@ -24,35 +26,13 @@ def test_sha256_and_stored_once(dcli, db_workspace: Workspace, registered, tmp_p
     report = tmp_path / "soc2.pdf"
     report.write_bytes(os.urandom(300_000))
     expected = hashlib.sha256(report.read_bytes()).hexdigest()
-    args = (
-        "evidence",
-        "add",
-        VENDOR,
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    args = ("evidence", "add", VENDOR, report, *SOC2)
     first = dcli(*args, "--control", "SEC-IAM-01")
     assert first.exit_code == 0, first.output
     assert expected in first.output
     again = dcli(*args, "--control", "SEC-IAM-01")
     assert again.exit_code == 0 and "already held" in again.output
-    other = dcli(
-        "evidence",
-        "add",
-        "meridian-payroll",
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    other = dcli("evidence", "add", "meridian-payroll", report, *SOC2)
     assert other.exit_code == 0
     blobs = [p for p in db_workspace.evidence_dir.rglob("*") if p.is_file()]
     assert [p.name for p in blobs] == [expected]
@@ -65,18 +45,7 @@ def test_bridge_letter_and_expiring_filter(dcli, registered, tmp_path: Path) -> 
     report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
     report.write_text("report")
     bridge.write_text("bridge")
-    dcli(
-        "evidence",
-        "add",
-        VENDOR,
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    dcli("evidence", "add", VENDOR, report, *SOC2)
     dcli(
         "evidence",
         "add",
@@ -178,18 +147,7 @@ def test_stored_windows_follow_bridge_letters_and_policy_changes(
     report, bridge = tmp_path / "soc2.pdf", tmp_path / "bridge.pdf"
     report.write_text("report")
     bridge.write_text("bridge")
-    dcli(
-        "evidence",
-        "add",
-        VENDOR,
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    dcli("evidence", "add", VENDOR, report, *SOC2)
     (due,) = _due_evidence(dcli, "2026-09-15")
     assert due["vendor"] == VENDOR and due["due"] == "2026-09-30"
     dcli(
@@ -240,18 +198,7 @@ def test_verify_rehashes_the_store_and_names_what_changed(
     report, policy = tmp_path / "soc2.pdf", tmp_path / "policy.pdf"
     report.write_bytes(b"the SOC 2 report as the vendor sent it")
     policy.write_bytes(b"the information security policy")
-    dcli(
-        "evidence",
-        "add",
-        VENDOR,
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    dcli("evidence", "add", VENDOR, report, *SOC2)
     dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
          "--issued", "2025-01-01")  # fmt: skip
     clean = dcli("evidence", "verify")
@@ -271,8 +218,7 @@ def test_verify_rehashes_the_store_and_names_what_changed(
     assert problems["soc2.pdf"].startswith("changed on disk: it now hashes to")
     assert problems["policy.pdf"] == "missing from the store"
     # The originals, added again, repair the store (they used to be taken as already held).
-    again = dcli("evidence", "add", VENDOR, report, "--kind", "soc2_type2", "--period-start",
-                 "2024-10-01", "--period-end", "2025-09-30")  # fmt: skip
+    again = dcli("evidence", "add", VENDOR, report, *SOC2)
     assert again.exit_code == 0, again.output
     dcli("evidence", "add", VENDOR, policy, "--kind", "information_security_policy",
          "--issued", "2025-01-01")  # fmt: skip
@@ -286,18 +232,7 @@ def test_the_scheduler_rehashes_the_store_weekly_and_reports_damage_once(
 ) -> None:
     report = tmp_path / "soc2.pdf"
     report.write_bytes(b"the SOC 2 report as the vendor sent it")
-    dcli(
-        "evidence",
-        "add",
-        VENDOR,
-        report,
-        "--kind",
-        "soc2_type2",
-        "--period-start",
-        "2024-10-01",
-        "--period-end",
-        "2025-09-30",
-    )
+    dcli("evidence", "add", VENDOR, report, *SOC2)
     (blob,) = (
         db_workspace.evidence_dir / hashlib.sha256(report.read_bytes()).hexdigest()[:2]
     ).iterdir()

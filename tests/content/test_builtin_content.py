@@ -128,6 +128,7 @@ CONTRACT_CONTENT = [
     "REG-FIN-12",
     "REG-FIN-13",
     "REG-FIN-14",
+    "REG-FIN-15",
     "REG-PCI-01",
     "REG-PHI-01",
     "REG-PHI-02",

@@ -91,7 +91,8 @@ def test_follow_ups_in_words_name_the_options(content) -> None:
     assert words == (
         "Answer this only if you chose "
         '"Voice and screen recording paused and resumed automatically by the payment '
-        'integration" or "Agents pause and resume recording manually" in DAT-PCI-01'
+        'integration", "Agents pause and resume recording manually" or "Card numbers or security '
+        'codes can end up in recordings, transcripts or chat logs" in DAT-PCI-01'
     )
     # business associate terms are asked of a HIPAA covered entity's assessor only
     us_insurer = Organisation(frozenset({Regime.HIPAA}), "US")
