@@ -14,8 +14,8 @@ import pytest
 from audit.content.model import ContentSet, Framework
 
 INDEX_SHA256 = {
-    "dora": "06c8e6c639c26f756487beb8f2b9bc9f0d713bc03f247bb0469994f4f28a65a6",
-    "eba-gl-2019-02": "ef0404ad1151d77e2b59ece8df25913820b36a4789ff4b4e9351d0a9652b51c3",
+    "dora": "930bcc971e26e27e9946dd32796c91a6b104cfae6a331f78d04dc8f4324b67af",
+    "eba-gl-2019-02": "7142b3857f45100ecaab65c68c0bb4f5174e02e8e1cde56e5a8449064eb94e76",
     "gdpr": "b6205e1684dd323c43eeecf22d88a13b2d48043802824ae2521ba6e5574e5265",
     "hipaa": "693415950dd81f03731a197f834333e1fb908e21ae64a7ee1d3d66edbb6584bd",
     "iso22301-2019": "c4f634c1a0e268e682e4ece1b808a6b5d0147c72124ab889e7becaed50a1ee42",
