@@ -41,16 +41,17 @@ class Organisation:
     def of(cls, regimes: Iterable[str] | None, country: str | None) -> Organisation:
         return cls(frozenset(Regime(r) for r in regimes or ()), country)
 
+    @property
+    def regime_names(self) -> list[str]:
+        return sorted(r.value for r in self.regimes)
+
     def facts(self) -> dict[str, Any]:
         """The organisation's facts under the names conditions use."""
-        return {
-            "organisation.regimes": sorted(r.value for r in self.regimes),
-            "organisation.country": self.country,
-        }
+        return {"organisation.regimes": self.regime_names, "organisation.country": self.country}
 
     def as_dict(self) -> dict[str, Any]:
         """As recorded in a run's inputs."""
-        return {"regimes": sorted(r.value for r in self.regimes), "country": self.country}
+        return {"regimes": self.regime_names, "country": self.country}
 
     def cites(self, regimes: Iterable[str]) -> bool:
         """Whether a framework bound to these regimes (none: a standard, always) applies."""
@@ -62,8 +63,8 @@ class Organisation:
         declared anything (tier floors may depend on its regimes)."""
         if not self.regimes and self.country is None:
             return policy_sha256
-        text = f"{policy_sha256}|{','.join(sorted(self.facts()['organisation.regimes']))}|"
-        return hashlib.sha256(f"{text}{self.country or ''}".encode()).hexdigest()
+        text = f"{policy_sha256}|{','.join(self.regime_names)}|{self.country or ''}"
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def describe(self) -> str:
         if not self.regimes:

@@ -211,14 +211,23 @@ def _lookup(table: Mapping[str, Any], dotted: str) -> Any:
 
 def load_settings(config: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment, `audit.toml` (if present) and defaults; all errors at once."""
+    try:
+        text = config.read_text(encoding="utf-8") if config.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise WorkspaceError(f"{config.name}: invalid TOML: {exc}") from None
+    return settings_from_text(text, config.name, environ)
+
+
+def settings_from_text(
+    text: str, source: str = CONFIG_FILE, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from `audit.toml`'s text, the environment and defaults; all errors at once (also
+    how `audit init` checks the file it is about to write)."""
     environ = os.environ if environ is None else environ
-    table: dict[str, Any] = {}
-    source = config.name
-    if config.exists():
-        try:
-            table = tomllib.loads(config.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise WorkspaceError(f"{source}: invalid TOML: {exc}") from None
+    try:
+        table: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{source}: invalid TOML: {exc}") from None
     values: dict[str, Any] = {}
     problems: list[Problem] = [
         Problem(source, f"{name} must be a table ([{name}] on its own line, its keys below)")

@@ -6,14 +6,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from audit.errors import WorkspaceError
-from audit.settings import CONFIG_FILE, ENV_WORKSPACE, SETTINGS, Settings, load_settings
+from audit.settings import (
+    CONFIG_FILE,
+    ENV_WORKSPACE,
+    Settings,
+    load_settings,
+    settings_from_text,
+)
 
 CONFIG_TEMPLATE = """\
 # Workspace settings. Environment variables override these (see README, "Settings").
@@ -143,14 +148,7 @@ def config_text(
         text = text.replace("regimes = []", f"regimes = {json.dumps(list(regimes))}", 1)
     if country is not None:
         text = text.replace('# country = "DE"', f"country = {json.dumps(country)}", 1)
-    try:
-        table = tomllib.loads(text).get("organisation", {})
-        parsers = {s.name: s.parse for s in SETTINGS}
-        for key in ("regimes", "country"):
-            if key in table:
-                parsers[f"organisation_{key}"](table[key])
-    except ValueError as exc:
-        raise WorkspaceError(f"organisation: {exc}") from None
+    settings_from_text(text, CONFIG_FILE, {})  # refused here as audit.toml would refuse it
     return text
 
 

@@ -13,7 +13,7 @@ from audit.errors import WorkspaceError
 from audit.model import Criticality, Regime, Tier
 from audit.organisation import Organisation
 from audit.register import read_vendor_file
-from audit.report.view import _requirements
+from audit.report.method import requirements
 from audit.scoping import scope_vendor
 from audit.services import workspace_content
 from audit.settings import load_settings
@@ -90,12 +90,12 @@ def test_reports_cite_a_law_only_to_an_organisation_under_it(content: ContentSet
         for c in content.controls.values()
         if "dora" in c.references and "iso27001-2022" in c.references
     )
-    bank = _requirements(control, content, EU_BANK)
-    retailer = _requirements(control, content, RETAILER)
+    bank = requirements(control, content, EU_BANK)
+    retailer = requirements(control, content, RETAILER)
     assert "DORA" in bank and "ISO 27001" in bank
     assert "DORA" not in retailer and "ISO 27001" in retailer
     # a run recorded before regimes were declared keeps every citation it was made with
-    assert "DORA" in _requirements(control, content, None)
+    assert "DORA" in requirements(control, content, None)
 
 
 def test_stored_tiers_follow_a_change_of_regimes() -> None:

@@ -64,20 +64,21 @@ def rate(
     cap = policy.rating.knockout_cap
     if failed and band.rank < cap.rank:
         rating = cap
-    # Of the caps that hold, the strictest of each kind (gaps, weak domain) is the one stated.
-    holding: dict[bool, tuple[RatingCap, str]] = {}
+    # Of the caps that hold, the strictest of each kind (gaps, then a weak domain) is stated.
+    strictest: dict[str, tuple[RatingCap, str]] = {}
     for rule in policy.rating.caps:
         reason = _cap_reason(rule, results, domains, severities)
-        kind = rule.domain_below is not None
-        if reason is not None and (
-            kind not in holding or holding[kind][0].rating.rank < rule.rating.rank
-        ):
-            holding[kind] = (rule, reason)
+        kind = "gaps" if rule.domain_below is None else "domain"
+        held = strictest.get(kind)
+        if reason is not None and (held is None or held[0].rating.rank < rule.rating.rank):
+            strictest[kind] = (rule, reason)
     reasons = []
-    for rule, reason in (holding[k] for k in sorted(holding)):
-        reasons.append(f"{reason}: at best {rule.rating}")
-        if rating.rank < rule.rating.rank:
-            rating = rule.rating
+    for kind in ("gaps", "domain"):
+        if kind in strictest:
+            rule, reason = strictest[kind]
+            reasons.append(f"{reason}: at best {rule.rating}")
+            if rating.rank < rule.rating.rank:
+                rating = rule.rating
     return AuditResult(
         vendor_id=vendor_id,
         as_of=as_of,

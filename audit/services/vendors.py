@@ -56,6 +56,11 @@ def vendor_facts(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
     return facts(vendor, vendor_tier(vendor, content).tier, content.organisation)
 
 
+def tier_stamp(content: ContentSet) -> str:
+    """What a stored tier was computed from: the policy, and the organisation's regimes."""
+    return content.organisation.stamp(content.policy.sha256)
+
+
 def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
     """The columns stored beside a vendor's record: its tier under this policy, and `since`."""
     tier = vendor_tier(vendor, content)
@@ -63,7 +68,7 @@ def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
         "tier": tier.tier.value,
         "tier_points": tier.points,
         "tier_reasons": [str(r) for r in tier.reasons],
-        "tier_policy": content.organisation.stamp(content.policy.sha256),
+        "tier_policy": tier_stamp(content),
         "since": vendor.since,
     }
 
@@ -71,7 +76,7 @@ def derived_columns(vendor: Vendor, content: ContentSet) -> dict[str, Any]:
 def refresh_tiers(workspace: Workspace, content: ContentSet) -> int:
     """Recompute stored tiers that another policy computed; returns how many changed."""
     with transaction(workspace) as session:
-        stale = queries.stale_tiers(session, content.organisation.stamp(content.policy.sha256))
+        stale = queries.stale_tiers(session, tier_stamp(content))
         updates = [
             {"vendor_id": row.id, **derived_columns(vendor_from_record(row.record), content)}
             for row in stale
