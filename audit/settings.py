@@ -83,6 +83,41 @@ def _country(value: Any) -> str:
     return text
 
 
+def _base_url(value: Any) -> str:
+    text = _one_line(value).rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#@]+", text):
+        raise ValueError(
+            "must be the address vendors open, such as https://audit.example.com (the portal "
+            "is served at the root of its address: no path or query)"
+        )
+    return text
+
+
+def _host(value: Any) -> str:
+    text = _one_line(value)
+    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,255}", text):
+        raise ValueError("must be an address to listen on, such as 127.0.0.1 or 0.0.0.0")
+    return text
+
+
+def _port(value: Any) -> int:
+    number = int(value)
+    if not 1 <= number <= 65535:
+        raise ValueError("must be a port number from 1 to 65535")
+    return number
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _questionnaire_format(value: Any) -> str:
     text = _text(value).lower().lstrip(".")
     if text not in ("xlsx", "yaml", "json"):
@@ -152,6 +187,46 @@ SETTINGS: tuple[Setting, ...] = (
         "Your organisation's country (ISO 3166 alpha-2), for country-bound controls",
     ),
     Setting(
+        "web_base_url",
+        "AUDIT_BASE_URL",
+        "web.base_url",
+        "http://127.0.0.1:8080",
+        _base_url,
+        "The address vendors open portal links at (behind a reverse proxy: its https address)",
+    ),
+    Setting(
+        "web_host",
+        "AUDIT_WEB_HOST",
+        "web.host",
+        "127.0.0.1",
+        _host,
+        "The address `audit serve` listens on (keep 127.0.0.1 behind a reverse proxy)",
+    ),
+    Setting(
+        "web_port",
+        "AUDIT_WEB_PORT",
+        "web.port",
+        8080,
+        _port,
+        "The port `audit serve` listens on",
+    ),
+    Setting(
+        "web_trusted_proxies",
+        None,
+        "web.trusted_proxies",
+        "127.0.0.1",
+        _one_line,
+        "Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated)",
+    ),
+    Setting(
+        "web_links",
+        None,
+        "web.links",
+        False,
+        _flag,
+        "Whether questionnaires the scheduler issues carry a portal link in their e-mail",
+    ),
+    Setting(
         "questionnaire_format",
         None,
         "questionnaire.format",
@@ -187,7 +262,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 # Sections read elsewhere (signing by the report keys, notify by the mailer): they must at
 # least be tables, or a typo such as `signing = "yes"` would be silently ignored.
-TABLES = ("organisation", "questionnaire", "limits", "signing", "notify")
+TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web")
 ENV_WORKSPACE = "AUDIT_WORKSPACE"
 CONFIG_FILE = "audit.toml"
 

@@ -5,7 +5,10 @@ sizes (1,000 and 10,000 vendors; `--quick` 100 and 1,000), on SQLite, and on Pos
 when AUDIT_BENCH_POSTGRES_URL is set. Every step is its own `audit` process: the figures are what
 a user waits for, CPU seconds and peak memory from the kernel, and the growth from the small
 portfolio to the large one. `reports` and `hashing` are in-process ratios kept because their
-baseline does the same work on the same input (see each module); the output says so.
+baseline does the same work on the same input (see each module); the output says so. `portal`
+runs `audit serve` and has 50 vendors answer in it at once (`--quick` 5), on PostgreSQL when
+AUDIT_BENCH_POSTGRES_URL is set, else on SQLite: latencies of saves and uploads as a vendor's
+browser sees them, and whether every answer sent was kept (see benchmarks/portal.py).
 
 Prints tables for people and, last, one JSON object for tools.
 """
@@ -19,11 +22,11 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks import hashing, portfolio, reports
+from benchmarks import hashing, portal, portfolio, reports
 
 # (figure, operator, bound): checked at the large size of a full run.
 TARGETS = [
@@ -85,6 +88,34 @@ def _none() -> Iterator[None]:
     yield None
 
 
+def _portal_database(workers: int) -> AbstractContextManager[str | None]:
+    """A fresh schema per portal run on PostgreSQL when there is one; else the workspace's
+    SQLite file."""
+    return postgres_schema(workers) if os.environ.get("AUDIT_BENCH_POSTGRES_URL") else _none()
+
+
+def _portal_load(args: argparse.Namespace) -> portal.Load:
+    quick = portal.Load(vendors=5, saves=20, files=1, workers=(1,), think_ms=(0,))
+    chosen = quick if args.quick else portal.Load()
+    workers = (
+        tuple(int(n) for n in args.portal_workers.split(","))
+        if args.portal_workers
+        else chosen.workers
+    )
+    return portal.Load(
+        vendors=args.portal_vendors or chosen.vendors,
+        saves=args.portal_saves or chosen.saves,
+        files=chosen.files if args.portal_files is None else args.portal_files,
+        workers=workers,
+        seed=args.seed,
+        think_ms=(
+            tuple(int(n) for n in args.portal_think.split(","))
+            if args.portal_think
+            else chosen.think_ms
+        ),
+    )
+
+
 def _print_cycle(backend: str, sizes: list[int], steps: dict[int, dict[str, Any]]) -> None:
     small, large = sizes[0], sizes[-1]
     print(f"\nWhole cycle through the CLI on {backend}: {small:,} and {large:,} vendors")
@@ -141,7 +172,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="the two portfolio sizes, e.g. 20,200")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument(
-        "--only", choices=["portfolio", "reports", "hashing"], action="append", default=None
+        "--only",
+        choices=["portfolio", "reports", "hashing", "portal"],
+        action="append",
+        default=None,
+    )
+    parser.add_argument("--portal-vendors", type=int, help="vendors answering at once (50)")
+    parser.add_argument("--portal-saves", type=int, help="answers each vendor saves (150)")
+    parser.add_argument("--portal-files", type=int, help="files each vendor uploads (5)")
+    parser.add_argument("--portal-workers", help="server worker counts to run, e.g. 1,4")
+    parser.add_argument(
+        "--portal-think", help="pauses between a vendor's requests in ms, e.g. 0,1000"
     )
     parser.add_argument("--dir", type=Path, help="where to build (default a temporary folder)")
     args = parser.parse_args(argv)
@@ -152,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick
         else [1000, 10000]
     )
-    chosen = args.only or ["portfolio", "reports", "hashing"]
+    chosen = args.only or ["portfolio", "reports", "hashing", "portal"]
     figures: dict[str, Any] = {"sizes": sizes}
     missed: list[str] = []
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -178,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
                 " s (this machine's speed during the run: compare runs through it)"
             )
             missed = _verdicts(figures, sizes, sizes == [1000, 10000])
+        if "portal" in chosen:
+            figures["portal"] = portal.run(root, _portal_load(args), _portal_database)
+            missed += portal.show(figures["portal"])
     if "reports" in chosen or "hashing" in chosen:
         print("\nIn-process ratios (the baseline does the same work on the same input):")
         for name, module in (("reports", reports), ("hashing", hashing)):

@@ -9,6 +9,7 @@ from audit.cli import (
     questionnaire,
     report,
     scheduler,
+    serve,
     vendors,
     workspace,
 )
@@ -20,7 +21,7 @@ app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(findings.app, name="findings")
 
-__all__ = ["app", "assess", "demo", "main", "report", "scheduler", "workspace"]
+__all__ = ["app", "assess", "demo", "main", "report", "scheduler", "serve", "workspace"]
 
 
 def main() -> None:

@@ -93,6 +93,8 @@ CYCLES = (
 
 VENDOR_CONTACT = "Priya Raman <priya.raman@meridianpayroll.example>"
 WORKBOOK_VENDOR = "meridian-payroll"  # answers cycle 2 in the workbook, the others in YAML
+PORTAL_VENDOR = "nordic-it-managed"  # answers cycle 2 online, in the portal
+PORTAL_CONTACT = "Magnus Ekström"
 ORGANISATION = "Aurora Mutual Insurance"
 # An EU insurer: a financial entity under DORA, a GDPR controller, and a merchant taking card
 # payments for premiums. (Insurers are outside the EBA guidelines, which bind credit
@@ -160,6 +162,33 @@ def _workbook(workspace: Workspace, issued: Issued, inbox: Path) -> Imported:
     return services.import_questionnaire(workspace, filled, allow_unanswered=True)
 
 
+def _portal(workspace: Workspace, issued: Issued, inbox: Path) -> list[int]:
+    """One vendor answers online: a link e-mailed, answers given in the portal over two
+    sittings, its documents uploaded, submitted; the inbox holds no file from it."""
+    from audit.cli.demo_portal import answer_in_portal
+    from audit.web.serving import serving
+
+    q = issued.questionnaire
+    # The cycle's dates are history; the link opens for a week from today, as an officer gives
+    # a vendor more time (`audit questionnaire link Q --until DATE --send`).
+    link, delivery = services.questionnaires.new_link(
+        workspace, q.id, send=True, until=dt.date.today() + dt.timedelta(days=7)
+    )
+    sample = inbox / f"{q.id}.yaml"
+    with serving(workspace) as base:
+        done = answer_in_portal(base, link.url.rsplit("/q/", 1)[1], q, sample, PORTAL_CONTACT)
+    sample.unlink()  # this vendor answered online instead
+    submission, _ = services.show_submission(workspace, q.id)
+    to = ", ".join(delivery.to) if delivery else ""
+    out.print(
+        f"{q.vendor_id} answers online (link e-mailed to {to}): {done.after_break} when it came "
+        f"back after a break, {done.answered} at submission, {done.documents} documents "
+        f"uploaded; submitted by {submission.completed_by} as version {submission.version}",
+        markup=False,
+    )
+    return [submission.answered, 0, done.documents]
+
+
 def _cycle(
     workspace: Workspace, portfolio: Path, cycle: tuple[str, dt.date, dt.date, dt.date]
 ) -> None:
@@ -183,6 +212,7 @@ def _cycle(
     if suffix == ".xlsx":
         first = _workbook(workspace, issued_files[WORKBOOK_VENDOR], inbox)
         answered[first.vendor_id] = [first.answered, 0, first.evidence_new + first.evidence_known]
+        answered[PORTAL_VENDOR] = _portal(workspace, issued_files[PORTAL_VENDOR], inbox)
     # The whole inbox in one command, each file all or nothing; the samples were returned final
     # with a few questions left open, each with a comment saying why: the officer accepts them.
     outcomes = services.import_questionnaires(workspace, [inbox], allow_unanswered=True)

@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 if TYPE_CHECKING:
     from audit.services.batch import FileOutcome
+    from audit.services.links import IssuedLink
     from audit.services.questionnaires import Issued
     from audit.services.submissions import Checked, Imported
 
@@ -101,18 +102,69 @@ def issue(
         bool,
         typer.Option("--send", help="E-mail it to the vendor's contacts (outbox, then SMTP)."),
     ] = False,
+    link: Annotated[
+        bool,
+        typer.Option(
+            "--link", help="Also create a link that opens it in the portal (`audit serve`)."
+        ),
+    ] = False,
 ) -> None:
     """Write the vendor's questionnaire: the questions in scope that the vendor answers."""
+    workspace = state(ctx).workspace()
     result = services.issue_questionnaire(
-        state(ctx).workspace(),
+        workspace,
         vendor_id,
         output=output,
         issued=parse_date(issued, "--issued"),
         due=parse_date(due, "--due"),
         prefill=prefill,
         send=send,
+        link=link,
     )
     _print_issued(result)
+    if result.link is not None:
+        _print_link(result.link)
+
+
+def _print_link(made: IssuedLink) -> None:
+    out.print(f"link (opens until {made.expires_at:%Y-%m-%d}): {made.url}", markup=False)
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    questionnaire_id: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE")],
+    send: Annotated[
+        bool, typer.Option("--send", help="E-mail the new link to the vendor's contacts.")
+    ] = False,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DATE", help="Last day it opens (default: the due date plus the grace)."
+        ),
+    ] = None,
+) -> None:
+    """A new portal link to a questionnaire already issued (links are kept only as hashes, so
+    a lost one cannot be shown again; earlier links keep working unless revoked)."""
+    made, delivery = services.questionnaires.new_link(
+        state(ctx).workspace(), questionnaire_id, send=send, until=parse_date(until, "--until")
+    )
+    _print_link(made)
+    if delivery is not None:
+        sent = "sent" if delivery.sent else "queued in the outbox (no SMTP configured)"
+        out.print(f"e-mail to {', '.join(delivery.to)}: {sent}", markup=False)
+        if delivery.error:
+            out.print(f"not sent yet: {delivery.error}", markup=False)
+
+
+@app.command()
+def revoke(
+    ctx: typer.Context,
+    questionnaire_id: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE")],
+) -> None:
+    """Revoke every portal link to a questionnaire; issue a new one with `--link`."""
+    count = services.revoke_links(state(ctx).workspace(), questionnaire_id)
+    out.print(f"revoked {count} open link(s) to {questionnaire_id}", markup=False)
 
 
 @app.command("import")

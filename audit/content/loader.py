@@ -318,6 +318,7 @@ def build_policy(document: Document) -> tuple[Policy, list[Problem]]:
                 {Severity(k): v for k, v in cadence["remediation_days"].items()}
             ),
             expiring_within_days=cadence["expiring_within_days"],
+            link_grace_days=cadence.get("link_grace_days", 14),
             rating_days=frozen_map(
                 {Rating(k): v for k, v in cadence.get("reassess_days_after_rating", {}).items()}
             ),

@@ -218,6 +218,8 @@ class Cadence:
     expiring_within_days: int
     # At most this many days after an assessment whose residual rating was this bad.
     rating_days: Mapping[Rating, int] = field(default_factory=lambda: frozen_map({}))
+    # A portal link still opens this many days after the questionnaire's due date.
+    link_grace_days: int = 14
 
 
 @dataclass(frozen=True, slots=True)

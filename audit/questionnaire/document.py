@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from audit.content.answers import NOT_APPLICABLE
@@ -293,17 +293,72 @@ def spec_question(data: Mapping[str, Any]) -> Question:
     )
 
 
+def display_data(questionnaire: Questionnaire) -> dict[str, Any]:
+    """What a person answering reads beyond the reading spec (titles, questions, guidance,
+    sections, the evidence asked for), stored at issue so the portal shows the questionnaire
+    exactly as it was issued, whatever the checklists say since."""
+    return {
+        "checklists": dict(questionnaire.checklist_titles),
+        "sections": [[s.checklist, s.id, s.title] for s in questionnaire.sections],
+        "questions": {
+            q.id: {
+                "checklist": q.checklist,
+                "section": q.section,
+                "title": q.title,
+                "text": q.text,
+                "guidance": q.guidance,
+                "evidence": [
+                    {"kinds": list(e.kinds), "required": e.required, "max_age_days": e.max_age_days}
+                    for e in q.evidence
+                ],
+            }
+            for q in questionnaire.questions
+        },
+        "kinds": {k.id: k.description for k in questionnaire.kinds},
+    }
+
+
+def _displayed(question: Question, shown: Mapping[str, Any]) -> Question:
+    data = shown.get(question.id)
+    if not isinstance(data, Mapping):
+        return question
+    return replace(
+        question,
+        checklist=str(data["checklist"]),
+        section=str(data["section"]),
+        title=str(data["title"]),
+        text=str(data["text"]),
+        guidance=str(data["guidance"]),
+        evidence=tuple(
+            EvidenceAsk(tuple(e["kinds"]), bool(e["required"]), e.get("max_age_days"))
+            for e in data["evidence"]
+        ),
+    )
+
+
 def questionnaire_from_spec(
-    spec: Mapping[str, Any], kind_labels: Mapping[str, str], header: Mapping[str, Any]
+    spec: Mapping[str, Any],
+    kind_labels: Mapping[str, str],
+    header: Mapping[str, Any],
+    display: Mapping[str, Any] | None = None,
 ) -> Questionnaire:
-    """The questionnaire a filled file carries, for checking it where no workspace is at hand.
+    """The questionnaire a filled file carries, for checking it where no workspace is at hand;
+    with `display` (stored at issue), also everything a person answering reads.
 
     Raises ValueError (or KeyError, TypeError) when the spec is damaged."""
     if spec.get("format") != FORMAT:
         raise ValueError(f"format {spec.get('format')!r} is not {FORMAT}")
-    questions = tuple(spec_question(q) for q in spec["questions"])
+    display = display or {}
+    shown = display.get("questions") or {}
+    questions = tuple(_displayed(spec_question(q), shown) for q in spec["questions"])
+    descriptions = display.get("kinds") or {}
     kinds = tuple(
-        KindInfo(str(k), str(kind_labels.get(k, k)), "", tuple(str(d) for d in dates))
+        KindInfo(
+            str(k),
+            str(kind_labels.get(k, k)),
+            str(descriptions.get(k, "")),
+            tuple(str(d) for d in dates),
+        )
         for k, dates in spec["kinds"].items()
     )
     prefilled = any(q.previous is not None for q in questions)
@@ -314,10 +369,13 @@ def questionnaire_from_spec(
         vendor_name=str(header.get("vendor_name") or spec["vendor"]),
         issued=dt.date.fromisoformat(str(header.get("issued") or "1970-01-01")),
         due=dt.date.fromisoformat(str(header.get("due") or "1970-01-01")),
-        requester=Requester(None, str(header.get("contact") or "")),
+        requester=Requester(
+            organisation if isinstance(organisation := header.get("organisation"), str) else None,
+            str(header.get("contact") or ""),
+        ),
         checklists={},
-        checklist_titles={},
-        sections=(),
+        checklist_titles=dict(display.get("checklists") or {}),
+        sections=tuple(Section(*map(str, s)) for s in display.get("sections") or ()),
         questions=questions,
         kinds=kinds,
         prefilled=prefilled,

@@ -12,6 +12,7 @@ the column headers, never by row or sheet order (see `sheets`).
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from openpyxl import Workbook
@@ -73,8 +74,11 @@ from audit.questionnaire.words import (
 
 
 class _Writer:
-    def __init__(self, questionnaire: Questionnaire) -> None:
+    def __init__(
+        self, questionnaire: Questionnaire, filled: Mapping[str, tuple[Any, str | None]]
+    ) -> None:
         self.q = questionnaire
+        self.filled = filled
         self.book = Workbook()
         self.lists = self.book.create_sheet(LISTS_SHEET)
         self.lists_row = 0
@@ -141,9 +145,11 @@ class _Writer:
                 prompt=f"Enter {how}."[:255],
                 error=f"At most {spec.max_length or 4000} characters.",
             )
-        prefill = question.previous if self.q.prefilled else None
-        if prefill is not None:
-            cell.value = cell_value(question, prefill)
+        value, _ = self.filled.get(question.id, (None, None))
+        if value is None and self.q.prefilled:
+            value = question.previous
+        if value is not None:
+            cell.value = cell_value(question, value)
 
     def question_row(self, sheet: Worksheet, row: int, question: Question) -> None:
         follow_up = follow_up_words(question, self.q)
@@ -175,6 +181,8 @@ class _Writer:
                 cell.fill = FOLLOW_UP_FILL
             if name in ("Comment", "Evidence files"):
                 cell.protection, cell.fill = OPEN, INPUT_FILL
+            if name == "Comment":
+                cell.value = self.filled.get(question.id, (None, None))[1]
         self.answer_cell(sheet, row, question)
         evidence_ref = sheet.cell(row, self.column("Evidence files")).coordinate
         validation(
@@ -386,6 +394,9 @@ class _Writer:
         return buffer.getvalue()
 
 
-def render_workbook(questionnaire: Questionnaire) -> bytes:
-    """The questionnaire as XLSX bytes."""
-    return _Writer(questionnaire).render()
+def render_workbook(
+    questionnaire: Questionnaire, filled: Mapping[str, tuple[Any, str | None]] | None = None
+) -> bytes:
+    """The questionnaire as XLSX bytes; with `filled`, the answers and comments given so far
+    (control id -> (value, comment)) in their cells, to be read back like any filled copy."""
+    return _Writer(questionnaire, filled or {}).render()

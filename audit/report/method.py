@@ -64,11 +64,17 @@ def method_rows(
         part = inputs.get(key) or {}
         if part:
             by = f", completed by {part['completed_by']}" if part.get("completed_by") else ""
+            # Answers given in the portal have no file: their hash is of the answers.
+            hashed = (
+                "; submitted in the portal), sha256 of the answers"
+                if part.get("source") == "portal"
+                else "), file sha256"
+            )
             method.append(
                 (
                     label,
                     f"{part.get('questionnaire')} version {part.get('version')} "
-                    f"({part.get('status', 'final')}{by}), file sha256 {part.get('sha256')}",
+                    f"({part.get('status', 'final')}{by}{hashed} {part.get('sha256')}",
                 )
             )
     method.append(

@@ -31,6 +31,9 @@ _WHERE = {
     "list_findings": "findings",
     "update_finding": "findings",
     "issue_questionnaire": "questionnaires",
+    "issue_link": "links",
+    "resolve_link": "links",
+    "revoke_links": "links",
     "check_questionnaire": "submissions",
     "import_questionnaire": "submissions",
     "list_questionnaires": "submissions",
@@ -61,6 +64,9 @@ __all__ = [
     "import_questionnaires",
     "import_vendors",
     "issue_questionnaire",
+    "issue_link",
+    "resolve_link",
+    "revoke_links",
     "list_evidence",
     "verify_evidence",
     "verify_history",
@@ -104,6 +110,7 @@ if TYPE_CHECKING:
         list_findings,
         update_finding,
     )
+    from audit.services.links import issue_link, resolve_link, revoke_links
     from audit.services.questionnaires import issue_questionnaire
     from audit.services.runs import diff_runs, get_run, history, verify_history
     from audit.services.submissions import (

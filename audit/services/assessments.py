@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session
 
@@ -31,6 +31,7 @@ from audit.services.vendors import load_vendor, vendor_tier
 from audit.store import assessing, chain, queries
 from audit.store.assessing import Part, RunSummary, StoredFinding
 from audit.store.engine import EncodedJSON
+from audit.store.portal_drafts import newest_portal_draft
 from audit.store.tables import utcnow
 from audit.vendor import Vendor, facts
 from audit.workspace import Workspace
@@ -84,6 +85,8 @@ def _submission_inputs(part: Part | None) -> dict[str, Any] | None:
         "sha256": part.sha256,
         "status": part.status,
         "completed_by": part.completed_by,
+        # Answers given in the portal have no file: their hash is of the answers themselves.
+        **({"source": PORTAL} if part.source.startswith(PORTAL) else {}),
     }
 
 
@@ -121,6 +124,70 @@ def _vendor_submission(
         hint=f"issue one (`audit questionnaire issue {vendor_id}`) and import the "
         "vendor's answers (`audit questionnaire import FILE`) first",
     )
+
+
+PORTAL_DRAFT = 0  # the id a preview gives the portal's working copy (stored ids start at 1)
+PORTAL = "portal"  # the source of submissions made in the portal
+
+
+class _DraftAnswer(NamedTuple):
+    submission_id: int
+    control_id: str
+    value: Any
+    comment: str | None
+    evidence: list[int]
+
+
+def _portal_preview(
+    session: Session, vendor_id: str, as_of: dt.date
+) -> tuple[Part, list[_DraftAnswer], list[Evidence]] | None:
+    """The portal's working copy as a part to preview, when it is newer than every submission:
+    its answers as rows, and its uploaded files as evidence (with ids below zero)."""
+    draft = newest_portal_draft(session, vendor_id, as_of)
+    if draft is None:
+        return None
+    newest = queries.submission_as_of(session, vendor_id, as_of, include_draft=True)
+    if newest is not None:
+        issued = queries.questionnaire(session, newest.questionnaire_id)
+        newer = (draft.questionnaire.issued, draft.questionnaire.id) > (
+            (issued.issued, issued.id) if issued else (dt.date.min, "")
+        )
+        if not newer:
+            return None
+    files = [
+        Evidence(
+            -(f.id or 0),
+            f.kind,
+            f.issued,
+            f.expires,
+            f.period_end,
+            tuple(f.controls),
+            f.period_start,
+            f.audited,
+        )
+        for f in draft.files
+    ]
+    rows = [
+        _DraftAnswer(
+            PORTAL_DRAFT,
+            a.control_id,
+            a.value,
+            a.comment,
+            [e.id for e in files if a.control_id in e.controls],
+        )
+        for a in draft.answers
+    ]
+    part = Part(
+        PORTAL_DRAFT,
+        draft.questionnaire.id,
+        0,
+        f"portal draft saved {draft.saved_at:%Y-%m-%d %H:%M}",
+        "draft",
+        None,
+        sum(1 for a in draft.answers if a.value is not None),
+        f"{PORTAL} draft",
+    )
+    return part, rows, files
 
 
 def _parts(
@@ -168,8 +235,18 @@ def assess(
     by_part = {part: {c.id for c in scope.controls if c.answered_by is part} for part in Respondent}
     # A preview reads in a session that is never committed.
     with (reading if include_draft else transaction)(workspace) as session:
-        submission, review = _parts(session, vendor_id, as_of, include_draft, parts)
-        rows = assessing.answers(session, [p.id for p in (submission, review) if p is not None])
+        portal = _portal_preview(session, vendor_id, as_of) if include_draft else None
+        if portal is None:
+            submission, review = _parts(session, vendor_id, as_of, include_draft, parts)
+        else:  # the portal's working copy is the newest: preview it
+            submission = portal[0]
+            found = queries.submission_as_of(
+                session, vendor_id, as_of, part=Respondent.ASSESSOR.value, include_draft=True
+            )
+            review = Part.of(found) if found is not None else None
+        rows = list(
+            assessing.answers(session, [p.id for p in (submission, review) if p is not None])
+        ) + (portal[1] if portal else [])
         answers, comments, cited = _answers_of(rows, submission, by_part[Respondent.VENDOR])
         more = _answers_of(rows, review, by_part[Respondent.ASSESSOR])
         answers, comments, cited = answers | more[0], comments | more[1], cited | more[2]
@@ -186,7 +263,7 @@ def assess(
                 e.audited,
             )
             for e in evidence_rows
-        ]
+        ] + (portal[2] if portal else [])
         inputs = content_inputs(content) | {
             "submission": _submission_inputs(submission),
             "review": _submission_inputs(review),

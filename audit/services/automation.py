@@ -21,7 +21,13 @@ from audit.services.content import workspace_content
 from audit.services.database import exclusive, reading, transaction
 from audit.services.due import Snapshot, snapshot
 from audit.services.evidence import verify_evidence
-from audit.services.questionnaires import issue_questionnaire, questionnaire_notice, requester
+from audit.services.links import issue_link, links_in_use
+from audit.services.questionnaires import (
+    issue_questionnaire,
+    mail_link,
+    questionnaire_notice,
+    requester,
+)
 from audit.store import bulk
 from audit.store.tables import LedgerRow, utcnow
 from audit.vendor import Vendor
@@ -170,7 +176,13 @@ class Jobs:
             if vendor.id in waiting or self._already(key):
                 continue
             due = max(self.as_of + dt.timedelta(days=cadence.response_days), item.due)
-            issued = issue_questionnaire(self.workspace, vendor.id, issued=self.as_of, due=due)
+            issued = issue_questionnaire(
+                self.workspace,
+                vendor.id,
+                issued=self.as_of,
+                due=due,
+                link=self.workspace.settings["web_links"],
+            )
             questionnaire = issued.questionnaire
             action = Action(
                 "issue",
@@ -179,7 +191,9 @@ class Jobs:
                 f"{questionnaire.id} ({len(questionnaire.questions)} questions) due {due}",
             )
             problem = self._queue(
-                questionnaire_notice(questionnaire, vendor, issued.path, issued.data, key),
+                questionnaire_notice(
+                    questionnaire, vendor, issued.path, issued.data, key, issued.link
+                ),
                 vendor.id,
             )
             actions += [problem] if problem is not None else []
@@ -200,6 +214,16 @@ class Jobs:
             offset = reached[-1]  # only the latest reminder: a late run does not send a burst
             vendor = snap.vendors[q.vendor_id]
             when = "is due" if offset < 0 else "was due"
+            key = f"remind:{q.id}:{offset}"
+            if self._already(key):
+                continue
+            # Answered online: the reminder carries a fresh link (only hashes of the earlier
+            # ones are kept). Not once every link was revoked: that was meant.
+            link = (
+                mail_link(issue_link(self.workspace, q.id, self.now))
+                if links_in_use(self.workspace, q.id, self.now)
+                else None
+            )
             subject, body = reminder_message(
                 q.id,
                 vendor.name,
@@ -210,10 +234,9 @@ class Jobs:
                     self.workspace.settings["organisation_name"],
                     requester(self.workspace, vendor).contact,
                 ),
+                link,
             )
-            action = Action(
-                "remind", vendor.id, f"remind:{q.id}:{offset}", f"{q.id} {when} {q.due}"
-            )
+            action = Action("remind", vendor.id, key, f"{q.id} {when} {q.due}")
             taken = self._notify(action, _recipients(vendor, False), subject, body)
             if taken:
                 actions.append(taken)

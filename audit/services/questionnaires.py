@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from audit.errors import InputError
+from audit.errors import InputError, NotFoundError
 from audit.model import Respondent
 from audit.notify import DEFAULT_FROM, Attachment, Notice, Outbox, smtp_config
 from audit.questionnaire.channels import channel_for
@@ -21,12 +21,14 @@ from audit.questionnaire.document import (
     Questionnaire,
     Requester,
     build_questionnaire,
+    display_data,
     question_spec,
 )
-from audit.questionnaire.mail import issue_message
+from audit.questionnaire.mail import Link, issue_message, link_message
 from audit.scoping import scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
+from audit.services.links import IssuedLink, issue_link, token_hash
 from audit.services.vendors import load_vendor, vendor_facts
 from audit.store import queries
 from audit.store.tables import QuestionnaireRow
@@ -52,6 +54,7 @@ class Issued:
     path: Path
     data: bytes
     delivery: Delivery | None = None
+    link: IssuedLink | None = None
 
 
 def requester(workspace: Workspace, vendor: Vendor) -> Requester:
@@ -91,6 +94,7 @@ def spec_body(questionnaire: Questionnaire) -> tuple[str, dict[str, Any]]:
         "questions": [question_spec(q, False) for q in questionnaire.questions],
         "kinds": {k.id: list(k.dates) for k in questionnaire.kinds},
         "kind_labels": {k.id: k.label for k in questionnaire.kinds},
+        "display": display_data(questionnaire),
     }
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest(), body
@@ -106,8 +110,10 @@ def issue_questionnaire(
     part: Respondent = Respondent.VENDOR,
     prefill: bool = False,
     send: bool = False,
+    link: bool = False,
 ) -> Issued:
-    """Write one party's questionnaire and record it; refuses to overwrite an existing file."""
+    """Write one party's questionnaire and record it; refuses to overwrite an existing file.
+    With `link`, also a portal link, which the e-mail (with `send`) carries."""
     content = workspace_content(workspace)
     vendor = load_vendor(workspace, vendor_id)
     issued = issued or dt.date.today()
@@ -149,8 +155,11 @@ def issue_questionnaire(
         )
     data = channel_for(path).write(questionnaire)
     _record(workspace, questionnaire, path, data, prefill)
-    delivery = send_questionnaire(workspace, vendor, questionnaire, path, data) if send else None
-    return Issued(questionnaire, path, data, delivery)
+    made = issue_link(workspace, questionnaire.id) if link else None
+    delivery = (
+        send_questionnaire(workspace, vendor, questionnaire, path, data, made) if send else None
+    )
+    return Issued(questionnaire, path, data, delivery, made)
 
 
 def _record(
@@ -195,10 +204,15 @@ def _record(
 
 
 def questionnaire_notice(
-    questionnaire: Questionnaire, vendor: Vendor, path: Path, data: bytes, key: str
+    questionnaire: Questionnaire,
+    vendor: Vendor,
+    path: Path,
+    data: bytes,
+    key: str,
+    link: IssuedLink | None = None,
 ) -> Notice:
-    """The e-mail that carries a questionnaire to the vendor's contacts."""
-    subject, body = issue_message(questionnaire, path.name)
+    """The e-mail that carries a questionnaire (and its portal link) to the vendor's contacts."""
+    subject, body = issue_message(questionnaire, path.name, mail_link(link))
     # The assessor's part never goes to the vendor: it is the client's own review.
     vendor_side = questionnaire.part is Respondent.VENDOR and vendor.contacts
     return Notice(
@@ -211,13 +225,24 @@ def questionnaire_notice(
     )
 
 
+def mail_link(link: IssuedLink | None) -> Link | None:
+    return None if link is None else Link(link.url, link.expires_at.date())
+
+
 def send_questionnaire(
-    workspace: Workspace, vendor: Vendor, questionnaire: Questionnaire, path: Path, data: bytes
+    workspace: Workspace,
+    vendor: Vendor,
+    questionnaire: Questionnaire,
+    path: Path,
+    data: bytes,
+    link: IssuedLink | None = None,
 ) -> Delivery:
     """Queue the e-mail in the outbox first, then send what is pending if SMTP is configured."""
     config = smtp_config(workspace)
     outbox = Outbox(workspace.outbox_dir)
-    notice = questionnaire_notice(questionnaire, vendor, path, data, f"issue:{questionnaire.id}")
+    notice = questionnaire_notice(
+        questionnaire, vendor, path, data, f"issue:{questionnaire.id}", link
+    )
     queued = outbox.queue(
         notice, config.sender if config else DEFAULT_FROM, dt.datetime.now(dt.UTC)
     )
@@ -225,3 +250,54 @@ def send_questionnaire(
         return Delivery(notice.to, queued, False, None)
     _, _, error = outbox.flush(config)
     return Delivery(notice.to, queued, error is None, error)
+
+
+def new_link(
+    workspace: Workspace,
+    questionnaire_id: str,
+    *,
+    send: bool = False,
+    until: dt.date | None = None,
+) -> tuple[IssuedLink, Delivery | None]:
+    """A new portal link to an issued questionnaire, e-mailed to the vendor's contacts with
+    `send` (refused before any link is made when the vendor has no contacts)."""
+    with reading(workspace) as session:
+        row = queries.questionnaire(session, questionnaire_id)
+    if row is None:
+        raise NotFoundError(
+            f"no questionnaire '{questionnaire_id}'",
+            hint="`audit questionnaire list` shows the questionnaires issued",
+        )
+    vendor = load_vendor(workspace, row.vendor_id)
+    if send and not vendor.contacts:
+        raise InputError(
+            f"{vendor.id} has no contacts to send the link to; no link was made",
+            hint="add contacts to the vendor's record, or make the link without --send",
+        )
+    made = issue_link(workspace, questionnaire_id, until=until)
+    if not send:
+        return made, None
+    subject, body = link_message(
+        row.id,
+        vendor.name,
+        row.due,
+        Link(made.url, made.expires_at.date()),
+        (workspace.settings["organisation_name"], requester(workspace, vendor).contact),
+    )
+    # Each link is new, so each e-mail is: its key holds the link's token hash, never the token.
+    notice = Notice(
+        f"link:{row.id}:{token_hash(made.url.rsplit('/', 1)[-1])[:16]}",
+        tuple(c.email for c in vendor.contacts),
+        subject,
+        body,
+        reply_to=requester(workspace, vendor).contact,
+    )
+    config = smtp_config(workspace)
+    outbox = Outbox(workspace.outbox_dir)
+    queued = outbox.queue(
+        notice, config.sender if config else DEFAULT_FROM, dt.datetime.now(dt.UTC)
+    )
+    if config is None:
+        return made, Delivery(notice.to, queued, False, None)
+    _, _, error = outbox.flush(config)
+    return made, Delivery(notice.to, queued, error is None, error)

@@ -4,14 +4,14 @@ with its evidence, check one without a workspace, list and show what was submitt
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-from audit.content.model import ContentSet
+from audit.content.model import ContentSet, Policy
 from audit.errors import ContentError, InputError, NotFoundError, Problem
 from audit.evidence.store import BlobStore
 from audit.model import Respondent, SubmissionStatus
@@ -20,6 +20,7 @@ from audit.questionnaire.document import (
     FORMAT,
     Questionnaire,
     build_questionnaire,
+    display_data,
     questionnaire_from_spec,
 )
 from audit.questionnaire.filled import Filled
@@ -29,10 +30,11 @@ from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.services.evidence import record_windows
 from audit.services.questionnaires import requester
-from audit.services.vendors import load_vendor, vendor_facts
+from audit.services.vendors import vendor_facts
 from audit.settings import SETTINGS
 from audit.store import chain, evidence_rows, queries
 from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow, utcnow
+from audit.vendor import Vendor, vendor_from_record
 from audit.workspace import Workspace
 
 DEFAULT_EVIDENCE_BYTES = next(s.default for s in SETTINGS if s.name == "max_evidence_bytes")
@@ -94,18 +96,34 @@ def _full_spec(row: QuestionnaireRow, body: dict[str, Any]) -> dict[str, Any]:
 def stored_questionnaire(
     workspace: Workspace, session: Session, row: QuestionnaireRow, content: ContentSet
 ) -> Questionnaire:
-    """The questionnaire exactly as it was issued, to read its filled copy against."""
-    vendor = load_vendor(workspace, row.vendor_id)
+    """The questionnaire exactly as it was issued, to read its filled copy against (read in
+    the caller's session alone: a second connection here could wait on a full pool)."""
+    record = queries.vendor(session, row.vendor_id)
+    if record is None:
+        raise NotFoundError(f"no vendor '{row.vendor_id}'")
+    vendor = vendor_from_record(record.record)
     header = {
         "vendor_name": vendor.name,
         "issued": row.issued.isoformat(),
         "due": row.due.isoformat(),
         "contact": requester(workspace, vendor).contact,
+        "organisation": requester(workspace, vendor).organisation,
     }
     spec = queries.question_spec(session, row.spec_sha256) if row.spec_sha256 else None
-    if spec is not None:
-        return questionnaire_from_spec(_full_spec(row, spec.body), spec.body["kind_labels"], header)
-    # Issued before questionnaires recorded their spec: rebuild from the current content.
+    if spec is None:  # issued before questionnaires recorded their spec
+        return _rebuilt(workspace, vendor, row, content)
+    display = spec.body.get("display")
+    if display is None:  # issued before the spec recorded the words shown: rebuild those
+        display = display_data(_rebuilt(workspace, vendor, row, content))
+    return questionnaire_from_spec(
+        _full_spec(row, spec.body), spec.body["kind_labels"], header, display
+    )
+
+
+def _rebuilt(
+    workspace: Workspace, vendor: Vendor, row: QuestionnaireRow, content: ContentSet
+) -> Questionnaire:
+    """The questions a questionnaire asked, from the current content."""
     facts = vendor_facts(vendor, content)
     scope = scope_vendor(content, facts)
     asked = set(row.controls)
@@ -208,86 +226,115 @@ def _store(
     # Files go into the content-addressed store first: a failed transaction leaves at most an
     # unreferenced blob, never a row pointing at a missing file.
     puts = blobs.put_many([item.path for item in parsed.declared], limit)
-    stored = {item.file: blob for item, blob in zip(parsed.declared, puts, strict=True)}
-    new = known = 0
+    stored = {
+        item.file: (blob.sha256, blob.size)
+        for item, blob in zip(parsed.declared, puts, strict=True)
+    }
     with transaction(workspace) as session:
-        versions = [s.version for s in queries.submissions(session, row.id)]
-        version = max(versions, default=0) + 1
-        held = evidence_rows.keys(session, row.vendor_id)  # (sha256, kind) -> id
-        evidence_ids: dict[str, int] = {}
-        fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
-        rows = []
-        for item in parsed.declared:
-            blob = stored[item.file]
-            key = (blob.sha256, item.kind)
-            if key in held:
-                evidence_ids[item.file] = held[key]
-                known += 1
-            elif key in fresh:
-                fresh[key].append(item.file)
-            else:
-                fresh[key] = [item.file]
-                rows.append(
-                    {
-                        "vendor_id": row.vendor_id,
-                        "kind": item.kind,
-                        "sha256": blob.sha256,
-                        "file_name": item.file,
-                        "size": blob.size,
-                        "issued": item.issued,
-                        "expires": item.expires,
-                        "period_end": item.period_end,
-                        "period_start": item.period_start,
-                        "audited": item.audited,
-                        "controls": list(item.controls),
-                        "added_at": utcnow(),
-                    }
-                )
-        for new_id, names in zip(evidence_rows.insert(session, rows), fresh.values(), strict=True):
-            evidence_ids.update(dict.fromkeys(names, new_id))
-        new = len(rows)
-        known += sum(len(names) - 1 for names in fresh.values())
-        if new:
-            record_windows(session, workspace_content(workspace).policy, [row.vendor_id])
-        touched = sorted(set(parsed.answers) | set(parsed.comments) | set(parsed.evidence))
-        answer_rows = [
-            {
-                "control_id": cid,
-                "value": parsed.answers.get(cid),
-                "comment": parsed.comments.get(cid),
-                "evidence": [evidence_ids[name] for name in parsed.evidence.get(cid, ())],
-            }
-            for cid in touched
-        ]
-        submission_id = queries.insert_submission(
-            session,
-            {
-                "questionnaire_id": row.id,
-                "vendor_id": row.vendor_id,
-                "version": version,
-                "source_name": source[:500],
-                "sha256": sha,
-                "answered": len(parsed.answers),
-                "unanswered": len(parsed.unanswered),
-                "status": parsed.status.value,
-                "completed_by": parsed.completed_by,
-            },
-            answer_rows,
+        recorded = record_submission(
+            session, workspace_content(workspace).policy, row, parsed, stored, source, sha
         )
-        chain.record(session, chain.SUBMISSION, [submission_id])
     return Imported(
         row.id,
         row.vendor_id,
         Respondent(row.part),
         parsed.status,
-        submission_id,
-        version,
+        recorded.submission_id,
+        recorded.version,
         len(parsed.answers),
         parsed.unanswered,
         parsed.unconfirmed,
-        new,
-        known,
+        recorded.evidence_new,
+        recorded.evidence_known,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    submission_id: int
+    version: int
+    evidence_new: int
+    evidence_known: int
+
+
+def record_submission(
+    session: Session,
+    policy: Policy,
+    row: QuestionnaireRow,
+    parsed: ParsedSubmission,
+    stored: Mapping[str, tuple[str, int]],
+    source: str,
+    sha: str,
+) -> Recorded:
+    """A new submission version with its answers and evidence, in the caller's transaction;
+    `stored` gives each declared file's bytes in the store (name -> (sha256, size)). Evidence
+    the vendor already holds (the same bytes, of the same kind) is referred to, not copied."""
+    new = known = 0
+    versions = [s.version for s in queries.submissions(session, row.id)]
+    version = max(versions, default=0) + 1
+    held = evidence_rows.keys(session, row.vendor_id)  # (sha256, kind) -> id
+    evidence_ids: dict[str, int] = {}
+    fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
+    rows = []
+    for item in parsed.declared:
+        blob_sha, size = stored[item.file]
+        key = (blob_sha, item.kind)
+        if key in held:
+            evidence_ids[item.file] = held[key]
+            known += 1
+        elif key in fresh:
+            fresh[key].append(item.file)
+        else:
+            fresh[key] = [item.file]
+            rows.append(
+                {
+                    "vendor_id": row.vendor_id,
+                    "kind": item.kind,
+                    "sha256": blob_sha,
+                    "file_name": item.file,
+                    "size": size,
+                    "issued": item.issued,
+                    "expires": item.expires,
+                    "period_end": item.period_end,
+                    "period_start": item.period_start,
+                    "audited": item.audited,
+                    "controls": list(item.controls),
+                    "added_at": utcnow(),
+                }
+            )
+    for new_id, names in zip(evidence_rows.insert(session, rows), fresh.values(), strict=True):
+        evidence_ids.update(dict.fromkeys(names, new_id))
+    new = len(rows)
+    known += sum(len(names) - 1 for names in fresh.values())
+    if new:
+        record_windows(session, policy, [row.vendor_id])
+    touched = sorted(set(parsed.answers) | set(parsed.comments) | set(parsed.evidence))
+    answer_rows = [
+        {
+            "control_id": cid,
+            "value": parsed.answers.get(cid),
+            "comment": parsed.comments.get(cid),
+            "evidence": [evidence_ids[name] for name in parsed.evidence.get(cid, ())],
+        }
+        for cid in touched
+    ]
+    submission_id = queries.insert_submission(
+        session,
+        {
+            "questionnaire_id": row.id,
+            "vendor_id": row.vendor_id,
+            "version": version,
+            "source_name": source[:500],
+            "sha256": sha,
+            "answered": len(parsed.answers),
+            "unanswered": len(parsed.unanswered),
+            "status": parsed.status.value,
+            "completed_by": parsed.completed_by,
+        },
+        answer_rows,
+    )
+    chain.record(session, chain.SUBMISSION, [submission_id])
+    return Recorded(submission_id, version, new, known)
 
 
 def check_questionnaire(

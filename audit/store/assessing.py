@@ -60,6 +60,7 @@ class Part:
     status: str
     completed_by: str | None
     answered: int
+    source: str = ""  # the file imported, or "portal" for answers given in the portal
 
     @classmethod
     def of(cls, row: SubmissionRow) -> Part:
@@ -72,6 +73,7 @@ class Part:
             row.status,
             row.completed_by,
             row.answered,
+            row.source_name,
         )
 
 
@@ -90,6 +92,7 @@ _PARTS = sa.select(
     _SUBMISSION.c.status,
     _SUBMISSION.c.completed_by,
     _SUBMISSION.c.answered,
+    _SUBMISSION.c.source_name,
 ).where(_SUBMISSION.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 _ANSWERS = (

@@ -59,6 +59,13 @@ def _json_loads(data: bytes | str) -> Any:
     return cached
 
 
+# Connections a process keeps open to PostgreSQL once it has needed them (opened lazily, so a
+# command that needs one keeps one), and opens beyond them when busy (closed when returned: a
+# new connection is a new server process, which costs more than most queries).
+POOL_SIZE = 5
+POOL_OVERFLOW = 3
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -88,8 +95,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=2,
-        max_overflow=3,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
         pool_recycle=1800,
         json_serializer=_json_dumps,
         json_deserializer=_json_loads,

@@ -238,3 +238,67 @@ class ChainRow(SQLModel, table=True):
     kind: str = Field(max_length=16)
     ref_id: int
     sha256: str = Field(max_length=64)
+
+
+class QuestionnaireLinkRow(SQLModel, table=True):
+    """A link that opens a questionnaire in the portal without an account. Only the SHA-256 of
+    its token is kept: the token itself exists in the link sent, and nowhere here."""
+
+    __tablename__ = "questionnaire_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(foreign_key="questionnaire.id", max_length=80, index=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = _stamp()
+    expires_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    revoked_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class PortalAnswerRow(SQLModel, table=True):
+    """The vendor's working copy in the portal: one row per question, saved as it is given.
+    Submitting turns it into a final submission version; until then it is a draft."""
+
+    __tablename__ = "portal_answer"
+
+    questionnaire_id: str = Field(foreign_key="questionnaire.id", max_length=80, primary_key=True)
+    control_id: str = Field(max_length=80, primary_key=True)
+    value: Any = _json(nullable=True)
+    comment: str | None = Field(default=None, max_length=4000)
+    updated_at: dt.datetime = _stamp()
+
+
+class PortalFileRow(SQLModel, table=True):
+    """A document uploaded in the portal: its bytes are in the content-addressed store; it
+    becomes the vendor's evidence when the questionnaire is submitted."""
+
+    __tablename__ = "portal_file"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "sha256", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(foreign_key="questionnaire.id", max_length=80, index=True)
+    sha256: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    size: int
+    kind: str = Field(max_length=64)
+    issued: dt.date | None = None
+    expires: dt.date | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    audited: dt.date | None = None
+    controls: list[str] = _json()
+    uploaded_at: dt.datetime = _stamp()
+
+
+class PortalEventRow(SQLModel, table=True):
+    """What a vendor did in the portal, when, and from which address."""
+
+    __tablename__ = "portal_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    questionnaire_id: str = Field(foreign_key="questionnaire.id", max_length=80, index=True)
+    at: dt.datetime = _stamp()
+    action: str = Field(max_length=40)
+    address: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, max_length=500)
