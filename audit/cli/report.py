@@ -72,27 +72,45 @@ def _report_all(workspace: Workspace, folder: Path | None) -> None:
 @app.command()
 def verify(
     ctx: typer.Context,
-    pdf: Annotated[Path, typer.Argument(metavar="PDF")],
+    pdfs: Annotated[list[Path], typer.Argument(metavar="PDF...")],
     cert: Annotated[
         Path | None,
         typer.Option(
-            "--cert", metavar="PEM", help="Certificate to trust (default: the workspace's)."
+            "--cert",
+            metavar="PEM",
+            help="Certificate to trust (default: the workspace's; `audit keys export-cert`).",
         ),
     ] = None,
 ) -> None:
-    """Check a signed report: intact, covering the whole file, trusted signer, attachment hash."""
+    """Check signed reports: intact, covering the whole file, trusted signer, attachment hash.
+    Exit 1 if any report fails a check."""
     try:
         workspace = state(ctx).workspace()
     except WorkspaceError:
         workspace = None  # verifying needs no workspace when --cert is given
-    result = services.reports.verify_report(workspace, pdf, cert)
-    for check in result.checks:
-        mark = "ok  " if check.ok else "FAIL"
-        out.print(f"{mark} {check.name}: {check.detail}", markup=False)
-    if not result.ok:
-        failed = ", ".join(c.name for c in result.checks if not c.ok)
-        raise CheckFailedError(f"{pdf}: verification failed ({failed})")
-    out.print(f"{pdf}: all checks passed", markup=False)
+    failed, refused = [], []
+    for pdf in pdfs:
+        if len(pdfs) > 1:
+            out.print(f"{pdf}:", markup=False)
+        try:
+            result = services.reports.verify_report(workspace, pdf, cert)
+        except InputError as exc:
+            if len(pdfs) == 1:
+                raise
+            out.print(f"not checked: {exc.message}", markup=False)
+            refused.append(exc.message)
+            continue
+        for check in result.checks:
+            mark = "ok  " if check.ok else "FAIL"
+            out.print(f"{mark} {check.name}: {check.detail}", markup=False)
+        if result.ok:
+            out.print(f"{pdf}: all checks passed", markup=False)
+        else:
+            failed.append(f"{pdf} ({', '.join(c.name for c in result.checks if not c.ok)})")
+    if refused:  # a file that is not there (or a certificate that is not one) is bad input
+        raise InputError(f"{len(refused)} of {len(pdfs)} not checked: " + "; ".join(refused))
+    if failed:
+        raise CheckFailedError("verification failed: " + "; ".join(failed))
 
 
 keys = typer.Typer(help="The workspace's signing identity.", no_args_is_help=True)
@@ -105,3 +123,21 @@ def keys_new(ctx: typer.Context) -> None:
     keep verifying only against the old certificate: restore it from a backup if you can."""
     cert = services.reports.new_identity(state(ctx).workspace())
     out.print(f"new signing identity: {cert}", markup=False)
+
+
+@keys.command("export-cert")
+def keys_export_cert(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (PEM).")] = Path(
+        "signing-cert.pem"
+    ),
+) -> None:
+    """Write the certificate this workspace signs reports with, for the people who check them
+    (`audit verify REPORT --cert FILE`). It is public; the key never leaves the workspace."""
+    exported = services.reports.export_certificate(state(ctx).workspace(), output)
+    out.print(f"wrote {exported.path} ({exported.subject})", markup=False)
+    out.print(
+        f"sha256 fingerprint {exported.fingerprint}: give it to them over another channel, so "
+        "they can check the file they received",
+        markup=False,
+    )

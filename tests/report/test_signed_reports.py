@@ -321,3 +321,39 @@ def test_reports_show_the_hashed_result_and_refuse_an_altered_one(
     result = invoke(assessed, "report", "archiva-documents", "-o", forged)
     assert result.exit_code == 2 and "does not hash" in result.output, result.output
     assert not forged.exists() and not list(tmp_path.glob(".audit-report-*"))
+
+
+def test_the_certificate_is_exported_for_others_and_several_reports_are_verified_at_once(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    for out in (first, second):
+        assert invoke(assessed, "report", VENDOR, "-o", out).exit_code == 0
+    cert = tmp_path / "shared" / "signing-cert.pem"  # its folder is made
+    exported = invoke(assessed, "keys", "export-cert", "-o", cert)
+    assert exported.exit_code == 0, exported.output
+    fingerprint = x509.load_pem_x509_certificate(cert.read_bytes()).fingerprint(hashes.SHA256())
+    assert fingerprint.hex() in exported.output
+    assert cert.stat().st_mode & 0o777 == 0o644 and b"PRIVATE KEY" not in cert.read_bytes()
+    again = invoke(assessed, "keys", "export-cert", "-o", cert)
+    assert again.exit_code == 2 and "already exists" in again.output
+    # A committee member with no workspace checks both with the certificate it was given.
+    elsewhere = tmp_path / "not-a-workspace"
+    elsewhere.mkdir()
+    both = invoke(assessed, "--workspace", elsewhere, "verify", first, second, "--cert", cert)
+    assert both.exit_code == 0, both.output
+    assert both.output.count("all checks passed") == 2
+    # One damaged among them: exit 1, naming it, and the other still reported as passing.
+    damaged = tmp_path / "c.pdf"
+    data = bytearray(second.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    damaged.write_bytes(bytes(data))
+    mixed = invoke(assessed, "verify", first, damaged, "--cert", cert)
+    assert mixed.exit_code == 1
+    assert f"{first}: all checks passed" in mixed.output
+    assert "verification failed" in mixed.output and str(damaged) in mixed.output
+    assert "Traceback" not in mixed.output
+    # A file that is not there is bad input (exit 2), and the others are still checked.
+    missing = invoke(assessed, "verify", first, tmp_path / "gone.pdf", "--cert", cert)
+    assert missing.exit_code == 2 and f"{first}: all checks passed" in missing.output
+    assert "1 of 2 not checked" in missing.output and "gone.pdf: no such file" in missing.output
