@@ -384,3 +384,16 @@ def test_workbook_reader_survives_malformed_bytes(
     path = tmp_path / "q.xlsx"
     path.write_bytes(data)
     _only_audit_errors(lambda: read_filled(path, "q.xlsx", 50 * 1024 * 1024))
+
+
+@pytest.mark.parametrize("questionnaire_id", ["\x00", "Q-x\x00y", "Q" * 81, "../Q-x", " Q-x"])
+def test_a_questionnaire_id_that_no_issue_could_have_made_is_refused_before_any_lookup(
+    dcli, db_workspace: Workspace, tmp_path: Path, filled: dict[str, Any], questionnaire_id: str
+) -> None:
+    """Found by the battery: a NUL in the id reached PostgreSQL, which refuses NUL in text."""
+    data = copy.deepcopy(filled)
+    data["questionnaire"] = questionnaire_id
+    path = tmp_path / "q.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    result = _refusal_changes_nothing(dcli, db_workspace, "questionnaire", "import", path)
+    assert result.exit_code == 2 and "is not a questionnaire id" in result.output

@@ -5,15 +5,19 @@ one reader."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from audit.content.yamlsafe import parse_yaml
 from audit.errors import ContentError, InputError, Problem
+from audit.inputs import one_line
 from audit.questionnaire.document import Questionnaire
 from audit.questionnaire.filled import Filled, from_document
 from audit.questionnaire.text import render_json, render_yaml
+
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # as issued: Q-VENDOR-YYYYMMDD[-N]
 
 
 class NotAQuestionnaireError(ContentError):
@@ -91,9 +95,16 @@ def read_filled(path: Path, source: str, max_bytes: int) -> Filled:
     if size > max_bytes:
         raise InputError(f"{source}: the file is {size:,} bytes; the limit is {max_bytes:,}")
     filled = channel.read(path, source, max_bytes)
-    if not isinstance(filled.value("questionnaire"), str):
+    questionnaire_id = filled.value("questionnaire")
+    if not isinstance(questionnaire_id, str):
         raise NotAQuestionnaireError(
             [Problem(source, "not a questionnaire: it names no questionnaire id", line=1)],
+            hint="send or import the file `audit questionnaire issue` wrote, with its id unchanged",
+        )
+    if not ID.fullmatch(questionnaire_id):  # never looked up: ids are short and plain
+        where = filled.header["questionnaire"].where
+        raise ContentError(
+            [where.problem(f"'{one_line(questionnaire_id)[:60]}' is not a questionnaire id")],
             hint="send or import the file `audit questionnaire issue` wrote, with its id unchanged",
         )
     return filled
