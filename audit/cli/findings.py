@@ -21,7 +21,6 @@ from audit.cli.params import (
     as_of,
     parse_date,
 )
-from audit.errors import InputError
 
 app = typer.Typer(help="Findings: controls not met, tracked to resolution.", no_args_is_help=True)
 out = console()
@@ -86,11 +85,27 @@ def show(
     finding_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Every event of one finding: who, when, what and why."""
-    events = services.finding_history(state(ctx).workspace(), finding_id)
-    if not events:
-        raise InputError(f"no finding #{finding_id}")
-    rows = [
+    """One finding: the vendor, the control and its question, the answer and why it falls
+    short, severity, status, owner and due date, the recommended remediation, and every event
+    (who, when, what and why)."""
+    detail = services.findings.finding_detail(state(ctx).workspace(), finding_id)
+    f = detail.finding
+    facts = {
+        "finding": f.id,
+        "vendor": f"{f.vendor_id} ({detail.vendor_name})",
+        "control": f"{f.control_id}: {detail.title}",
+        "question": detail.question,
+        "answer": detail.answer or "(not answered)",
+        "comment": detail.comment or "",
+        "why": detail.explanation or "",
+        "severity": f.severity,
+        "status": f.status + (f" until {f.accepted_until}" if f.accepted_until else ""),
+        "accepted": (f"by {f.approver}: {f.accepted_reason}" if f.accepted_until else ""),
+        "owner": f.owner or "",
+        "due": f.due.isoformat(),
+        "remediation": detail.remediation,
+    }
+    events = [
         {
             "at": e.at.isoformat(timespec="seconds"),
             "actor": e.actor,
@@ -99,9 +114,16 @@ def show(
             "to": e.to_status,
             "note": e.note,
         }
-        for e in events
+        for e in detail.events
     ]
-    render(rows, list(rows[0]), fmt, title=f"Finding #{finding_id}")
+    if fmt is Format.JSON:
+        render([facts | {"events": events}], list(facts) + ["events"], fmt)
+        return
+    if fmt is Format.TABLE:
+        for key, value in facts.items():
+            if value != "":
+                out.print(f"{key + ':':<13} {value}", markup=False, soft_wrap=False)
+    render(events, list(events[0]), fmt, title=f"Finding #{finding_id}: events")
 
 
 @app.command()

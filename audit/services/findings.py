@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
 from audit.inputs import address_problem, name_problem, text_problem
+from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.store import chain, queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow
@@ -177,3 +179,51 @@ def _add_event(session: Session, event: FindingEventRow) -> None:
     session.flush()
     assert event.id is not None  # noqa: S101 - flushed
     chain.record(session, chain.EVENT, [event.id])
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDetail:
+    """A finding as the person who must fix it needs it: what was asked, what was answered, why
+    it is a finding, what to do, by when, and everything that happened to it."""
+
+    finding: FindingRow
+    vendor_name: str
+    title: str
+    question: str
+    remediation: str
+    answer: str | None  # in words (the option's label), from the run that last saw it
+    comment: str | None
+    explanation: str | None
+    events: Sequence[FindingEventRow]
+
+
+def finding_detail(workspace: Workspace, finding_id: int) -> FindingDetail:
+    content = workspace_content(workspace)
+    with reading(workspace) as session:
+        row = _load(session, finding_id)
+        events = queries.events(session, [finding_id])
+        run = queries.run(session, row.last_seen_run_id)
+        vendor = queries.vendor(session, row.vendor_id)
+    control = content.controls.get(row.control_id)
+    result: dict[str, Any] = {}
+    if run is not None:
+        data = run.result if isinstance(run.result, dict) else json.loads(str(run.result))
+        result = next((c for c in data.get("controls", []) if c.get("id") == row.control_id), {})
+    answer = result.get("answer")
+    words = None
+    if answer is not None and control is not None:
+        labels = {"yes": "Yes", "no": "No", "na": "Not applicable"}
+        labels |= {o.value: o.label for o in control.answer.options}
+        values = answer if isinstance(answer, list) else [answer]
+        words = "; ".join(str(labels.get(v, v)) for v in values)
+    return FindingDetail(
+        row,
+        vendor.name if vendor is not None else row.vendor_id,
+        control.title if control else row.control_id,
+        " ".join(control.question.split()) if control else "",
+        " ".join(control.remediation.split()) if control and control.remediation else "",
+        words if words is not None else (None if answer is None else str(answer)),
+        result.get("comment"),
+        result.get("explanation"),
+        events,
+    )

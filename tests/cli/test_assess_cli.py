@@ -91,8 +91,11 @@ def test_same_inputs_same_sha_and_fix_resolves_finding(dcli, answered) -> None:
         dcli("findings", "list", "--vendor", VENDOR, "--status", "resolved", "-f", "json").output
     )
     assert finding["id"] in [f["id"] for f in resolved]
-    events = json.loads(dcli("findings", "show", str(finding["id"]), "-f", "json").output)
+    shown = json.loads(dcli("findings", "show", str(finding["id"]), "-f", "json").output)[0]
+    events = shown["events"]
     assert [e["action"] for e in events] == ["opened", "kept_open", "resolved"]
+    assert shown["control"].startswith(f"{failing}: ") and shown["remediation"]
+    assert shown["status"] == "resolved" and shown["question"] and shown["why"]
     assert events[-1]["actor"] == f"audit run #{third['run']}"
     history = json.loads(dcli("history", VENDOR, "-f", "json").output)
     assert [h["run"] for h in history] == [first["run"], second["run"], third["run"]]
@@ -157,7 +160,11 @@ def test_findings_accept_update_and_overdue(dcli, answered) -> None:
         "CRO",
     )
     assert accepted.exit_code == 0, accepted.output
-    events = json.loads(dcli("findings", "show", fid, "-f", "json").output)
+    shown = json.loads(dcli("findings", "show", fid, "-f", "json").output)[0]
+    assert shown["status"] == "accepted until 2099-01-01"
+    assert shown["accepted"] == "by CRO: compensating control"
+    assert shown["owner"] == "ops@vendor.example" and shown["remediation"]
+    events = shown["events"]
     assert [(e["action"], e["actor"]) for e in events][-2:] == [
         ("updated", "alice"),
         ("accepted", "CRO"),
