@@ -134,7 +134,7 @@ def keys_export_cert(
 ) -> None:
     """Write the certificate this workspace signs reports with, for the people who check them
     (`audit verify REPORT --cert FILE`). It is public; the key never leaves the workspace."""
-    exported = services.reports.export_certificate(state(ctx).workspace(), output)
+    exported = services.signing.export_certificate(state(ctx).workspace(), output)
     out.print(f"wrote {exported.path} ({exported.subject})", markup=False)
     out.print(
         f"sha256 fingerprint {exported.fingerprint}: give it to them over another channel, so "

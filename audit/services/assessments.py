@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlmodel import Session
 
@@ -27,11 +27,11 @@ from audit.scoring import (
 from audit.scoring.results import canonical_json
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
+from audit.services.portal_preview import PORTAL, portal_preview
 from audit.services.vendors import load_vendor, vendor_tier
 from audit.store import assessing, chain, queries
 from audit.store.assessing import Part, RunSummary, StoredFinding
 from audit.store.engine import EncodedJSON
-from audit.store.portal_drafts import newest_portal_draft
 from audit.store.tables import utcnow
 from audit.vendor import Vendor, facts
 from audit.workspace import Workspace
@@ -126,70 +126,6 @@ def _vendor_submission(
     )
 
 
-PORTAL_DRAFT = 0  # the id a preview gives the portal's working copy (stored ids start at 1)
-PORTAL = "portal"  # the source of submissions made in the portal
-
-
-class _DraftAnswer(NamedTuple):
-    submission_id: int
-    control_id: str
-    value: Any
-    comment: str | None
-    evidence: list[int]
-
-
-def _portal_preview(
-    session: Session, vendor_id: str, as_of: dt.date
-) -> tuple[Part, list[_DraftAnswer], list[Evidence]] | None:
-    """The portal's working copy as a part to preview, when it is newer than every submission:
-    its answers as rows, and its uploaded files as evidence (with ids below zero)."""
-    draft = newest_portal_draft(session, vendor_id, as_of)
-    if draft is None:
-        return None
-    newest = queries.submission_as_of(session, vendor_id, as_of, include_draft=True)
-    if newest is not None:
-        issued = queries.questionnaire(session, newest.questionnaire_id)
-        newer = (draft.questionnaire.issued, draft.questionnaire.id) > (
-            (issued.issued, issued.id) if issued else (dt.date.min, "")
-        )
-        if not newer:
-            return None
-    files = [
-        Evidence(
-            -(f.id or 0),
-            f.kind,
-            f.issued,
-            f.expires,
-            f.period_end,
-            tuple(f.controls),
-            f.period_start,
-            f.audited,
-        )
-        for f in draft.files
-    ]
-    rows = [
-        _DraftAnswer(
-            PORTAL_DRAFT,
-            a.control_id,
-            a.value,
-            a.comment,
-            [e.id for e in files if a.control_id in e.controls],
-        )
-        for a in draft.answers
-    ]
-    part = Part(
-        PORTAL_DRAFT,
-        draft.questionnaire.id,
-        0,
-        f"portal draft saved {draft.saved_at:%Y-%m-%d %H:%M}",
-        "draft",
-        None,
-        sum(1 for a in draft.answers if a.value is not None),
-        f"{PORTAL} draft",
-    )
-    return part, rows, files
-
-
 def _parts(
     session: Session,
     vendor_id: str,
@@ -235,7 +171,7 @@ def assess(
     by_part = {part: {c.id for c in scope.controls if c.answered_by is part} for part in Respondent}
     # A preview reads in a session that is never committed.
     with (reading if include_draft else transaction)(workspace) as session:
-        portal = _portal_preview(session, vendor_id, as_of) if include_draft else None
+        portal = portal_preview(session, vendor_id, as_of) if include_draft else None
         if portal is None:
             submission, review = _parts(session, vendor_id, as_of, include_draft, parts)
         else:  # the portal's working copy is the newest: preview it

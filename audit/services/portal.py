@@ -10,37 +10,28 @@ time and the address it came from.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from audit.errors import InputError, NotFoundError
-from audit.inputs import one_line, text_problem
+from audit.inputs import text_problem
 from audit.model import AnswerType, SubmissionStatus
-from audit.notify import DEFAULT_FROM, Notice, Outbox, smtp_config
 from audit.questionnaire.document import Question
-from audit.questionnaire.files import DeclaredEvidence
-from audit.questionnaire.reader import COMMENT_LIMIT, ParsedSubmission
+from audit.questionnaire.reader import COMMENT_LIMIT
 from audit.questionnaire.values import AnswerReader, blank
-from audit.services.assessments import PORTAL
-from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
+from audit.services.portal_preview import PORTAL
 from audit.services.portal_view import (
     Draft,
-    Issued,
     PortalState,
     asked,
     build_state,
     issued_questionnaire,
 )
-from audit.services.submissions import record_submission
 from audit.store import queries
 from audit.store.tables import (
     PortalAnswerRow,
@@ -97,7 +88,7 @@ _SUBMISSIONS: sa.Table = SubmissionRow.__table__  # type: ignore[attr-defined]
 _QUESTIONNAIRES: sa.Table = QuestionnaireRow.__table__  # type: ignore[attr-defined]
 
 
-def _draft(session: Session, questionnaire_id: str) -> dict[str, Draft]:
+def read_draft(session: Session, questionnaire_id: str) -> dict[str, Draft]:
     rows = session.connection().execute(
         sa.select(_ANSWERS.c.control_id, _ANSWERS.c.value, _ANSWERS.c.comment).where(
             _ANSWERS.c.questionnaire_id == questionnaire_id
@@ -106,7 +97,7 @@ def _draft(session: Session, questionnaire_id: str) -> dict[str, Draft]:
     return {control_id: Draft(value, comment) for control_id, value, comment in rows}
 
 
-def _files(session: Session, questionnaire_id: str) -> tuple[PortalFileRow, ...]:
+def uploaded_files(session: Session, questionnaire_id: str) -> tuple[PortalFileRow, ...]:
     rows = session.exec(
         select(PortalFileRow)
         .where(PortalFileRow.questionnaire_id == questionnaire_id)
@@ -130,13 +121,13 @@ def event(session: Session, visitor: Visitor, action: str, detail: str | None = 
 def portal_state(workspace: Workspace, visitor: Visitor) -> PortalState:
     issued = issued_questionnaire(workspace, visitor.questionnaire_id)
     with reading(workspace) as session:
-        draft = _draft(session, visitor.questionnaire_id)
-        files = _files(session, visitor.questionnaire_id)
+        draft = read_draft(session, visitor.questionnaire_id)
+        files = uploaded_files(session, visitor.questionnaire_id)
         submitted = _final(session, visitor.questionnaire_id)
     return build_state(issued, draft, files, submitted)
 
 
-def _locked(session: Session, visitor: Visitor) -> None:
+def refuse_if_submitted(session: Session, visitor: Visitor) -> None:
     """Refuse once submitted. The questionnaire's row is locked for the transaction first, so
     that a save and a submit of one questionnaire take turns (PostgreSQL; SQLite has one
     writer at a time anyway): no save lands after the submit has read the draft."""
@@ -263,8 +254,8 @@ def save_answers(
             }
         )
     with transaction(workspace) as session:
-        _locked(session, visitor)
-        before = _draft(session, visitor.questionnaire_id)
+        refuse_if_submitted(session, visitor)
+        before = read_draft(session, visitor.questionnaire_id)
         _upsert(session, rows)
         if cleared:
             session.connection().execute(
@@ -276,7 +267,7 @@ def save_answers(
         saved = sorted({r["control_id"] for r in rows} | set(cleared))
         if saved:
             event(session, visitor, "save", ", ".join(saved))
-        files = _files(session, visitor.questionnaire_id)
+        files = uploaded_files(session, visitor.questionnaire_id)
     after = dict(before)
     for cid in cleared:
         after.pop(cid, None)
@@ -292,120 +283,6 @@ def save_answers(
     return Saved(build_state(issued, after, files, None, refused), toggled)
 
 
-def submit(workspace: Workspace, visitor: Visitor, completed_by: str | None) -> SubmissionRow:
-    """Make the draft a final submission version, with the uploaded files as the vendor's
-    evidence; refuses while questions asked are unanswered; the portal is read-only after."""
-    issued = issued_questionnaire(workspace, visitor.questionnaire_id)
-    questionnaire = issued.questionnaire
-    name = one_line(completed_by or "")[:200] or None
-    if name is not None and (wrong := text_problem(name)) is not None:
-        raise InputError(f"your name: {wrong}")
-    policy = workspace_content(workspace).policy
-    with transaction(workspace) as session:
-        _locked(session, visitor)
-        row = session.get(QuestionnaireRow, questionnaire.id)
-        assert row is not None  # noqa: S101 - issued_questionnaire found it
-        draft = _draft(session, questionnaire.id)
-        files = _files(session, questionnaire.id)
-        state = build_state(issued, draft, files, None)
-        if state.unanswered:
-            raise IncompleteError([s.question for s in state.unanswered])
-        asked = {q.question.id for s in state.sections for q in s.questions if q.asked}
-        answers = {cid: r.value for cid, r in draft.items() if cid in asked and r.value is not None}
-        comments = {cid: r.comment for cid, r in draft.items() if cid in asked and r.comment}
-        parsed = ParsedSubmission(
-            questionnaire.id,
-            SubmissionStatus.FINAL,
-            name,
-            answers,
-            comments,
-            _cited(files, asked),
-            tuple(_declared(f) for f in files),
-            (),
-            (),
-        )
-        recorded = record_submission(
-            session,
-            policy,
-            row,
-            parsed,
-            {f.file_name: (f.sha256, f.size) for f in files},
-            SOURCE,
-            _digest(answers, comments, files),
-        )
-        event(session, visitor, "submit", f"version {recorded.version}")
-        submitted = session.get(SubmissionRow, recorded.submission_id)
-        assert submitted is not None  # noqa: S101 - just inserted
-        session.expunge(submitted)
-    _tell_owner(workspace, issued, submitted, len(files))
-    return submitted
-
-
-def _cited(files: Sequence[PortalFileRow], asked: set[str]) -> dict[str, tuple[str, ...]]:
-    cited: dict[str, list[str]] = {}
-    for f in files:
-        for cid in f.controls:
-            if cid in asked:
-                cited.setdefault(cid, []).append(f.file_name)
-    return {cid: tuple(names) for cid, names in cited.items()}
-
-
-def _declared(f: PortalFileRow) -> DeclaredEvidence:
-    return DeclaredEvidence(
-        f.file_name,
-        f.kind,
-        Path(f.sha256),  # already in the store; record_submission is given its hash
-        f.issued,
-        f.expires,
-        f.period_end,
-        tuple(f.controls),
-        f.period_start,
-        f.audited,
-    )
-
-
-def _digest(
-    answers: Mapping[str, Any], comments: Mapping[str, str], files: Sequence[PortalFileRow]
-) -> str:
-    """What identifies a portal submission's content, as a file's bytes identify an import."""
-    canonical = json.dumps(
-        {
-            "answers": answers,
-            "comments": comments,
-            "files": [[f.sha256, f.kind, f.file_name, sorted(f.controls)] for f in files],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _tell_owner(workspace: Workspace, issued: Issued, submitted: SubmissionRow, files: int) -> None:
-    """E-mail the relationship owner that the answers are in (outbox, then SMTP if set)."""
-    q = issued.questionnaire
-    by = f" by {submitted.completed_by}" if submitted.completed_by else ""
-    body = (
-        f"{q.vendor_name} submitted questionnaire {q.id} in the portal{by} on "
-        f"{submitted.imported_at:%Y-%m-%d %H:%M} UTC: {submitted.answered} answers and "
-        f"{files} document(s).\n\n"
-        f"The scheduler assesses it on its next run; to assess it now:\n"
-        f"  audit assess {q.vendor_id}\n"
-        f"To read the answers:\n  audit questionnaire show {q.id}\n"
-    )
-    notice = Notice(
-        f"submitted:{q.id}:{submitted.version}",
-        (issued.owner,),
-        f"{q.vendor_name} submitted questionnaire {q.id}",
-        body,
-    )
-    config = smtp_config(workspace)
-    outbox = Outbox(workspace.outbox_dir)
-    outbox.queue(notice, config.sender if config else DEFAULT_FROM, dt.datetime.now(dt.UTC))
-    if config is not None:
-        outbox.flush(config)
-
-
 def submitted_answers(workspace: Workspace, visitor: Visitor) -> dict[str, tuple[Any, str | None]]:
     """What the vendor gave (the final submission once submitted, else the draft), by
     control: (value, comment)."""
@@ -417,7 +294,7 @@ def submitted_answers(workspace: Workspace, visitor: Visitor) -> dict[str, tuple
             }
         return {
             cid: (r.value, r.comment)
-            for cid, r in _draft(session, visitor.questionnaire_id).items()
+            for cid, r in read_draft(session, visitor.questionnaire_id).items()
         }
 
 

@@ -28,11 +28,11 @@ from audit.services.database import transaction
 from audit.services.portal import (
     Saved,
     Visitor,
-    _files,
-    _locked,
     event,
+    refuse_if_submitted,
     save_answers,
     submitted_answers,
+    uploaded_files,
 )
 from audit.services.portal_view import issued_questionnaire
 from audit.store.tables import EvidenceRow, PortalFileRow
@@ -99,7 +99,7 @@ def upload_file(
         q.id for q in questionnaire.questions if any(kind in a.kinds for a in q.evidence)
     ]
     with transaction(workspace) as session:
-        _locked(session, visitor)
+        refuse_if_submitted(session, visitor)
         held = session.exec(
             select(EvidenceRow).where(
                 EvidenceRow.vendor_id == questionnaire.vendor_id,
@@ -111,7 +111,7 @@ def upload_file(
             if held is not None
             else None
         )
-        files = _files(session, visitor.questionnaire_id)
+        files = uploaded_files(session, visitor.questionnaire_id)
         same = next((f for f in files if f.sha256 == blob.sha256 and f.kind == kind), None)
         if same is not None:  # the same document again: it now supports these questions too
             same.controls = sorted(set(same.controls) | set(chosen))
@@ -147,7 +147,7 @@ def upload_file(
 
 def remove_file(workspace: Workspace, visitor: Visitor, file_id: int) -> str:
     with transaction(workspace) as session:
-        _locked(session, visitor)
+        refuse_if_submitted(session, visitor)
         row = session.get(PortalFileRow, file_id)
         if row is None or row.questionnaire_id != visitor.questionnaire_id:
             raise NotFoundError("no such document")

@@ -4,14 +4,14 @@ with its evidence, check one without a workspace, list and show what was submitt
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
-from audit.content.model import ContentSet, Policy
+from audit.content.model import ContentSet
 from audit.errors import ContentError, InputError, NotFoundError, Problem
 from audit.evidence.store import BlobStore
 from audit.model import Respondent, SubmissionStatus
@@ -28,12 +28,12 @@ from audit.questionnaire.reader import ParsedSubmission, inspect_submission, rea
 from audit.scoping import ChecklistScope, Scope, scope_vendor
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.services.evidence import record_windows
 from audit.services.questionnaires import requester
+from audit.services.recording import record_submission
 from audit.services.vendors import vendor_facts
 from audit.settings import SETTINGS
-from audit.store import chain, evidence_rows, queries
-from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow, utcnow
+from audit.store import queries
+from audit.store.tables import AnswerRow, QuestionnaireRow, SubmissionRow
 from audit.vendor import Vendor, vendor_from_record
 from audit.workspace import Workspace
 
@@ -247,94 +247,6 @@ def _store(
         recorded.evidence_new,
         recorded.evidence_known,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    submission_id: int
-    version: int
-    evidence_new: int
-    evidence_known: int
-
-
-def record_submission(
-    session: Session,
-    policy: Policy,
-    row: QuestionnaireRow,
-    parsed: ParsedSubmission,
-    stored: Mapping[str, tuple[str, int]],
-    source: str,
-    sha: str,
-) -> Recorded:
-    """A new submission version with its answers and evidence, in the caller's transaction;
-    `stored` gives each declared file's bytes in the store (name -> (sha256, size)). Evidence
-    the vendor already holds (the same bytes, of the same kind) is referred to, not copied."""
-    new = known = 0
-    versions = [s.version for s in queries.submissions(session, row.id)]
-    version = max(versions, default=0) + 1
-    held = evidence_rows.keys(session, row.vendor_id)  # (sha256, kind) -> id
-    evidence_ids: dict[str, int] = {}
-    fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
-    rows = []
-    for item in parsed.declared:
-        blob_sha, size = stored[item.file]
-        key = (blob_sha, item.kind)
-        if key in held:
-            evidence_ids[item.file] = held[key]
-            known += 1
-        elif key in fresh:
-            fresh[key].append(item.file)
-        else:
-            fresh[key] = [item.file]
-            rows.append(
-                {
-                    "vendor_id": row.vendor_id,
-                    "kind": item.kind,
-                    "sha256": blob_sha,
-                    "file_name": item.file,
-                    "size": size,
-                    "issued": item.issued,
-                    "expires": item.expires,
-                    "period_end": item.period_end,
-                    "period_start": item.period_start,
-                    "audited": item.audited,
-                    "controls": list(item.controls),
-                    "added_at": utcnow(),
-                }
-            )
-    for new_id, names in zip(evidence_rows.insert(session, rows), fresh.values(), strict=True):
-        evidence_ids.update(dict.fromkeys(names, new_id))
-    new = len(rows)
-    known += sum(len(names) - 1 for names in fresh.values())
-    if new:
-        record_windows(session, policy, [row.vendor_id])
-    touched = sorted(set(parsed.answers) | set(parsed.comments) | set(parsed.evidence))
-    answer_rows = [
-        {
-            "control_id": cid,
-            "value": parsed.answers.get(cid),
-            "comment": parsed.comments.get(cid),
-            "evidence": [evidence_ids[name] for name in parsed.evidence.get(cid, ())],
-        }
-        for cid in touched
-    ]
-    submission_id = queries.insert_submission(
-        session,
-        {
-            "questionnaire_id": row.id,
-            "vendor_id": row.vendor_id,
-            "version": version,
-            "source_name": source[:500],
-            "sha256": sha,
-            "answered": len(parsed.answers),
-            "unanswered": len(parsed.unanswered),
-            "status": parsed.status.value,
-            "completed_by": parsed.completed_by,
-        },
-        answer_rows,
-    )
-    chain.record(session, chain.SUBMISSION, [submission_id])
-    return Recorded(submission_id, version, new, known)
 
 
 def check_questionnaire(

@@ -8,19 +8,12 @@ in the package) saves each answer as it is given where JavaScript runs.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import secrets
-import tempfile
 import time
-import weakref
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import anyio
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -35,33 +28,14 @@ from starlette.templating import Jinja2Templates
 from audit.errors import AuditError, ContentError, InputError, NotFoundError
 from audit.questionnaire.filled import DATE_FIELDS
 from audit.questionnaire.words import DATE_WORDS, follow_up_words
-from audit.services import links, portal, portal_files
+from audit.services import links, portal, portal_files, portal_submit
 from audit.services.portal_view import PortalState, ShownSection
-from audit.store.engine import POOL_SIZE
 from audit.web.edge import BodyLimit, SecurityHeaders, Throttle, client_address, session_secret
+from audit.web.threads import on_disk, run
 from audit.workspace import Workspace, open_workspace, resolve_root
 
 HERE = Path(__file__).resolve().parent
-# Database work runs in worker threads, never on the event loop; at most as many at once as a
-# process's connection pool keeps open (see store.engine), so that no thread waits on the pool
-# and no request pays for opening a connection.
-DATABASE_THREADS = POOL_SIZE
-_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def run(function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)` in a worker thread (it reads or writes the database, or files)."""
-    loop = asyncio.get_running_loop()
-    limiter = _LIMITERS.get(loop)
-    if limiter is None:
-        limiter = _LIMITERS[loop] = anyio.CapacityLimiter(DATABASE_THREADS)
-    return await anyio.to_thread.run_sync(partial(function, *args), limiter=limiter)
-
-
 COOKIE = "audit_portal"
-T = TypeVar("T")
 LINK_RECHECK_SECONDS = 5.0
 FORM_LIMITS = {"max_files": 1, "max_fields": 5000}
 
@@ -214,7 +188,9 @@ class Portal:
         visitor = await self.visitor(request)
         form = await self.form(request)
         try:
-            await run(portal.submit, self.workspace, visitor, str(form.get("completed_by") or ""))
+            await run(
+                portal_submit.submit, self.workspace, visitor, str(form.get("completed_by") or "")
+            )
         except portal.IncompleteError as exc:
             state = await run(portal.portal_state, self.workspace, visitor)
             return self.page(request, "overview.html", 422, s=state, refusal=exc)
@@ -236,7 +212,7 @@ class Portal:
         controls = [str(c) for c in form.getlist("controls")]
         try:
             result = await run(
-                _on_disk,
+                on_disk,
                 upload,
                 "",
                 portal_files.upload_file,
@@ -298,7 +274,7 @@ class Portal:
         suffix = Path(upload.filename).suffix.lower()
         try:
             saved, notes = await run(
-                _on_disk,
+                on_disk,
                 upload,
                 suffix,
                 portal_files.load_workbook,
@@ -332,26 +308,6 @@ class Portal:
             else 422
         )
         return self.refused(request, exc.message, status)
-
-
-def _on_disk(
-    upload: UploadFile,
-    suffix: str,
-    use: Callable[..., Any],
-    workspace: Workspace,
-    visitor: portal.Visitor,
-    *rest: Any,
-) -> Any:
-    """`use(workspace, visitor, path, *rest)` on the upload copied to a file on disk (the blob
-    store and the readers take paths), removed after; run in a worker thread."""
-    with tempfile.TemporaryDirectory(prefix="audit-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        source = upload.file
-        source.seek(0)
-        with path.open("wb") as target:
-            while chunk := source.read(1024 * 1024):
-                target.write(chunk)
-        return use(workspace, visitor, path, *rest)
 
 
 def create_app(workspace: Workspace) -> Starlette:
