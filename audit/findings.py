@@ -9,7 +9,8 @@ re-opens. A finding the vendor marked remediated that the run does not confirm g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -174,3 +175,46 @@ def transitions(
                 )
             )
     return changes
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A finding as it stood at some moment: what a report shows of it."""
+
+    status: str
+    owner: str | None
+    accepted_until: dt.date | None = None
+    accepted_reason: str | None = None
+    approver: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One recorded event of a finding, as the replay needs it."""
+
+    action: str
+    to_status: str
+    actor: str
+    note: str | None
+
+
+# The notes the finding services write (services/findings.py): an acceptance is
+# "until DATE: REASON", an owner change is part of "...; owner OLD -> NEW; ...".
+_ACCEPTED = re.compile(r"until (\d{4}-\d{2}-\d{2}): (.*)", re.DOTALL)
+_OWNER = re.compile(r"(?:^|; )owner \S+ -> ([^;\s]+)")
+
+
+def replay(changes: Sequence[Change], owner: str | None = None) -> Standing | None:
+    """The standing after `changes` (oldest first), from nothing: None when there are none."""
+    if not changes:
+        return None
+    accepted: tuple[dt.date | None, str | None, str | None] = (None, None, None)
+    for change in changes:
+        if change.action == "updated" and change.note and (m := _OWNER.search(change.note)):
+            owner = m.group(1)
+        if change.action == "accepted" and change.note and (m := _ACCEPTED.match(change.note)):
+            accepted = (dt.date.fromisoformat(m.group(1)), m.group(2), change.actor)
+    status = changes[-1].to_status
+    if status != FindingStatus.ACCEPTED:
+        return Standing(status, owner)
+    return Standing(status, owner, *accepted)

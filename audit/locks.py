@@ -39,6 +39,16 @@ def _held_in_place(fd: int) -> bool:
     return os.fstat(fd).st_nlink > 0
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# The mode an ordinary new file gets in this process (read once, at import, before any thread).
+SHARED_FILE_MODE = 0o666 & ~_umask()
+
+
 def temporary_file(folder: Path, prefix: str) -> tuple[int, str]:
     """A new file in `folder`, open for writing and locked while the descriptor is open (what
     killed writers left there with this prefix is swept first)."""

@@ -276,21 +276,61 @@ def _changes(workspace: Workspace) -> None:
     render(rows, list(rows[0]), Format.TABLE, console=out)
 
 
+# The committee's triage after cycle 2, as `audit findings accept` and `findings update` do it.
+ACCEPTED_RISK = (
+    "harbourline-contact",
+    "BCM-PRG-02",
+    dt.date(2027, 9, 30),
+    "ISO 22301 stage 1 audit booked for 2027; the continuity plan and failover test were "
+    "reviewed in this cycle instead. Accepted until certification.",
+    "Head of Operational Risk",
+)
+IN_PROGRESS = (
+    "harbourline-contact",
+    "DAT-ENC-04",
+    "it-security@insurer.example",
+    "Customer-managed keys for call recordings to be enabled with VoxCloud in Q1.",
+)
+
+
+def _finding_of(workspace: Workspace, vendor_id: str, control_id: str) -> int:
+    views, _ = services.list_findings(workspace, vendor_id=vendor_id)
+    return next(v.finding.id or 0 for v in views if v.finding.control_id == control_id)
+
+
+def _triage(workspace: Workspace) -> None:
+    out.rule("The committee's triage: a risk accepted, a finding taken in hand")
+    vendor_id, control_id, until, reason, approver = ACCEPTED_RISK
+    accepted = _finding_of(workspace, vendor_id, control_id)
+    services.accept_finding(
+        workspace, accepted, until=until, reason=reason, approver=approver, today=CYCLES[-1][3]
+    )
+    out.print(
+        f"finding #{accepted} ({vendor_id} {control_id}): risk accepted until {until} by "
+        f"{approver}",
+        markup=False,
+    )
+    vendor_id, control_id, owner, note = IN_PROGRESS
+    taken = _finding_of(workspace, vendor_id, control_id)
+    services.update_finding(
+        workspace, taken, actor=approver, status="in_progress", owner=owner, note=note
+    )
+    out.print(f"finding #{taken} ({vendor_id} {control_id}): in progress, owner {owner}")
+    out.print("the reports below show both, with the reason, the approver and the expiry")
+
+
 def _reports(workspace: Workspace, target: Path) -> None:
     out.rule(f"Signed reports written to {target}")
-    # The reports are dated at the end of the last cycle's audit day, like the committee pack.
-    when = dt.datetime.combine(CYCLES[-1][3], dt.time(17, 0), tzinfo=dt.UTC)
     rows = []
     for summary in services.list_vendors(workspace):
         result = services.reports.vendor_report(
             workspace,
             summary.vendor.id,
             output=target / f"{summary.vendor.id}-{CYCLES[-1][3]}.pdf",
-            rendered_at=when,
         )
         rows.append({"report": str(result.path), "bytes": f"{result.size:,}"})
     portfolio = services.reports.portfolio_report(
-        workspace, output=target / f"portfolio-{CYCLES[-1][3]}.pdf"
+        workspace, output=target / f"portfolio-{CYCLES[-1][3]}.pdf", as_of=CYCLES[-1][3]
     )
     rows.append({"report": str(portfolio.path), "bytes": f"{portfolio.size:,}"})
     render(rows, list(rows[0]), Format.TABLE, console=out)
@@ -359,5 +399,6 @@ def demo(
     for cycle in CYCLES:
         _cycle(workspace, portfolio, cycle)
     _changes(workspace)
+    _triage(workspace)
     _reports(workspace, root / "reports")
     _scheduler(workspace)

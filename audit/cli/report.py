@@ -10,7 +10,7 @@ import typer
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console, progress
-from audit.cli.params import LARGEST_ID
+from audit.cli.params import LARGEST_ID, parse_date
 from audit.errors import CheckFailedError, InputError, WorkspaceError
 from audit.workspace import Workspace
 
@@ -34,17 +34,32 @@ def report(
     every: Annotated[
         bool, typer.Option("--all", help="A report for every assessed vendor's newest run.")
     ] = False,
+    as_of_date: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="The portfolio's day: what is due, overdue and how old (default today).",
+        ),
+    ] = None,
 ) -> None:
     """Write a signed PDF report of a vendor's audit run, of every assessed vendor (--all), or
     of the whole portfolio."""
     workspace = state(ctx).workspace()
     if every == (target is not None):
         raise InputError("name a VENDOR (or portfolio), or use --all (not both)")
+    if as_of_date is not None and target != "portfolio":
+        raise InputError(
+            "--as-of is for the portfolio report",
+            hint="a vendor report speaks for its run's own date; choose the run with --run",
+        )
     if target is None:
         _report_all(workspace, output)
         return
     if target == "portfolio":
-        result = services.reports.portfolio_report(workspace, output=output)
+        result = services.reports.portfolio_report(
+            workspace, output=output, as_of=parse_date(as_of_date, "--as-of")
+        )
     else:
         result = services.reports.vendor_report(workspace, target, run_id=run, output=output)
     out.print(

@@ -241,7 +241,7 @@ def render_portfolio_report(r: PortfolioReport, signer: str) -> bytes:
         Spacer(1, 22 * mm),
         markup("Third-party risk", "subtitle"),
         text("Outsourcing portfolio report", "title"),
-        text(f"for the risk committee · generated {r.rendered_at}", "subtitle"),
+        text(f"for the risk committee · as of {r.as_of} · generated {r.rendered_at}", "subtitle"),
         Spacer(1, 10 * mm),
         key_values(list(r.totals)),
         Spacer(1, 10 * mm),
@@ -263,8 +263,8 @@ def render_portfolio_report(r: PortfolioReport, signer: str) -> bytes:
     return build_pdf(
         story,
         title="Outsourcing portfolio report",
-        subject=f"Portfolio of {len(r.vendors)} vendors, {r.rendered_at}",
+        subject=f"Portfolio of {len(r.vendors)} vendors as of {r.as_of}",
         author="vendor-audit",
-        header=f"Outsourcing portfolio report · {r.rendered_at}",
-        footer=f"Generated {r.rendered_at}",
+        header=f"Outsourcing portfolio report as of {r.as_of}",
+        footer=f"As of {r.as_of} · generated {r.rendered_at}",
     )

@@ -51,6 +51,7 @@ class PortfolioVendor:
 @dataclass(frozen=True, slots=True)
 class PortfolioReport:
     rendered_at: str
+    as_of: str  # the day the report speaks for: what is due, overdue and how old
     vendors: tuple[PortfolioVendor, ...]
     matrix: tuple[tuple[str, tuple[int, ...]], ...]
     ratings: tuple[str, ...]
@@ -91,9 +92,11 @@ def build_portfolio_report(
     next_due: Mapping[str, dt.date],
     findings: Sequence[tuple[str, FindingFacts]],
     rendered_at: dt.datetime,
+    as_of: dt.date | None = None,
 ) -> PortfolioReport:
-    """The risk committee's view of every vendor: tiers against ratings, trends, what is late."""
-    today = rendered_at.date()
+    """The risk committee's view of every vendor on `as_of` (by default the day it is
+    rendered): tiers against ratings, trends, what is late."""
+    today = as_of or rendered_at.date()
     rows = []
     tier_rank = {t.value: i for i, t in enumerate(TIER_ORDER)}
     for v in sorted(vendors, key=lambda v: (tier_rank[tiers[v.id]], v.id)):
@@ -169,6 +172,7 @@ def build_portfolio_report(
     )
     return PortfolioReport(
         rendered_at=rendered_at.strftime("%Y-%m-%d %H:%M UTC"),
+        as_of=today.isoformat(),
         vendors=tuple(rows),
         matrix=matrix,
         ratings=ratings,

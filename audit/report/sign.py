@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyhanko.pdf_utils import embed, generic
@@ -27,31 +28,37 @@ def embed_json(
     description: str,
     when: dt.datetime,
     history: tuple[int, str] | None = None,
+    also: Sequence[tuple[str, bytes, str]] = (),
 ) -> bytes:
-    """The PDF with `data` attached as `name` (an incremental update, before signing).
+    """The PDF with `data` attached as `name`, and any further (name, data, description) in
+    `also`, in an incremental update before signing.
 
-    The document information also states the attachment's name and SHA-256, so that a
-    verifier can check the attachment against what the signed report claims.
+    The document information also states the main attachment's name and SHA-256, so that a
+    verifier can check it against what the signed report claims, and the real creation time
+    (the layout itself is written with a fixed one, so that it is reproducible).
     """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     info = writer.trailer["/Info"].get_object()
     info[STATED_HASH_KEY] = generic.TextStringObject(hashlib.sha256(data).hexdigest())
     info[ATTACHMENT_KEY] = generic.TextStringObject(name)
+    info[generic.NameObject("/CreationDate")] = generic.pdf_date(when)
+    info[generic.NameObject("/ModDate")] = generic.pdf_date(when)
     if history is not None:  # signed with the rest: a later rewrite of the history shows
         info[HISTORY_KEY] = generic.TextStringObject(f"{history[0]} {history[1]}")
     writer.update_container(info)
-    params = embed.EmbeddedFileParams(creation_date=when, modification_date=when)
-    stream = embed.EmbeddedFileObject.from_file_data(
-        writer, data=data, params=params, mime_type="application/json"
-    )
-    spec = embed.FileSpec(
-        file_spec_string=name,
-        file_name=name,
-        embedded_data=stream,
-        description=description,
-        af_relationship=generic.NameObject("/Data"),
-    )
-    embed.embed_file(writer, spec)
+    for file_name, content, about in ((name, data, description), *also):
+        params = embed.EmbeddedFileParams(creation_date=when, modification_date=when)
+        stream = embed.EmbeddedFileObject.from_file_data(
+            writer, data=content, params=params, mime_type="application/json"
+        )
+        spec = embed.FileSpec(
+            file_spec_string=file_name,
+            file_name=file_name,
+            embedded_data=stream,
+            description=about,
+            af_relationship=generic.NameObject("/Data"),
+        )
+        embed.embed_file(writer, spec)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

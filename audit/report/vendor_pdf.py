@@ -60,6 +60,7 @@ def _cover(r: VendorReport, signer: str) -> list[Flowable]:
                 ("Period", r.period),
                 ("Change", r.change),
                 ("Report generated", r.rendered_at),
+                ("Finding statuses", f"as recorded at {r.statuses_at}"),
                 ("Run sha256", r.run_sha256),
             ]
         )
@@ -69,8 +70,9 @@ def _cover(r: VendorReport, signer: str) -> list[Flowable]:
         markup("Signature", "h3"),
         text(
             f"This report is digitally signed (PAdES) by {signer}. The signature covers the whole "
-            "file, including the attached machine-readable run (audit-run.json). Any change after "
-            "signing invalidates it. Check with `audit verify REPORT.pdf` or any PDF reader that "
+            "file, including the attached machine-readable run (audit-run.json) and the findings "
+            "as this report shows them (findings.json). Any change after signing invalidates "
+            "it. Check with `audit verify REPORT.pdf` or any PDF reader that "
             "validates signatures.",
             "body",
         ),
@@ -82,12 +84,19 @@ def _cover(r: VendorReport, signer: str) -> list[Flowable]:
 
 def _summary(r: VendorReport) -> list[Flowable]:
     story: list[Flowable] = [markup("1. Executive summary", "h1")]
-    capped = (
-        f" The score alone would rate {r.band_rating}; failed knockout control(s) "
-        f"{', '.join(r.knockouts_failed)} cap it."
-        if r.knockouts_failed and r.band_rating != r.rating
-        else ""
-    )
+    failed = ", ".join(r.knockouts_failed)
+    if r.knockouts_failed and r.band_rating != r.rating:
+        capped = (
+            f" The score alone would rate {r.band_rating}; failed knockout control(s) "
+            f"{failed} cap it."
+        )
+    elif r.knockouts_failed:
+        capped = (
+            f" Knockout control(s) failed: {failed}; the rating is {r.rating} all the same, "
+            "since the score alone already rates it so."
+        )
+    else:
+        capped = ""
     if r.caps:
         capped += " The policy bounds the rating: " + "; ".join(r.caps) + "."
     story.append(
@@ -213,10 +222,34 @@ def _controls(r: VendorReport) -> list[Flowable]:
     return story
 
 
+def _findings(r: VendorReport) -> list[Flowable]:
+    story: list[Flowable] = [markup("3. Findings", "h1")]
+    story.append(
+        text(
+            f"Statuses, owners and risk acceptances as recorded at {r.statuses_at}; due dates "
+            "come from the policy's remediation days for each severity.",
+            "muted",
+        )
+    )
+    if not r.findings:
+        return [*story, text("No open findings.", "body")]
+    story.append(_findings_table(r.findings))
+    story.append(markup("What each finding asks for", "h3"))
+    for f in r.findings:
+        lines = [markup(f"<b>#{f.id} {escape(f.control)}</b> {escape(f.title)}", "body")]
+        if f.acceptance:
+            lines.append(text(f.acceptance, "body"))
+        lines.append(
+            text(
+                f"Recommended remediation: {f.remediation or 'none given by the control'}", "muted"
+            )
+        )
+        story.append(KeepTogether([*lines, Spacer(1, 2 * mm)]))
+    return story
+
+
 def render_vendor_report(r: VendorReport, signer: str) -> bytes:
-    story = _cover(r, signer) + _summary(r)
-    story += [markup("3. Findings", "h1")]
-    story += [_findings_table(r.findings)] if r.findings else [text("No open findings.", "body")]
+    story = _cover(r, signer) + _summary(r) + _findings(r)
     story += _controls(r)
     story += [PageBreak(), markup("5. Evidence register", "h1")]
     if r.evidence:

@@ -52,6 +52,8 @@ class FindingFacts:
     owner: str | None
     opened_on: dt.date
     accepted_until: dt.date | None = None
+    accepted_reason: str | None = None
+    approver: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,8 @@ class FindingLine:
     owner: str
     due: str
     overdue: bool
+    remediation: str = ""  # the control's recommended remediation
+    acceptance: str = ""  # an accepted risk: until when, who approved it, and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,7 @@ class VendorReport:
     run_id: int
     as_of: str
     rendered_at: str
+    statuses_at: str  # when the findings' statuses, owners and acceptances were read
     period: str
     rating: str
     band_rating: str
@@ -171,6 +176,12 @@ def _finding_line(f: FindingFacts, content: ContentSet, today: dt.date) -> Findi
     control = content.controls.get(f.control_id)
     overdue = f.status in ("open", "in_progress", "remediated") and f.due < today
     status = f.status if f.accepted_until is None else f"{f.status} until {f.accepted_until}"
+    acceptance = (
+        f"Risk accepted until {f.accepted_until} by {f.approver or 'an unnamed approver'}: "
+        f"{' '.join((f.accepted_reason or 'no reason recorded').split())}"
+        if f.status == "accepted"
+        else ""
+    )
     return FindingLine(
         f.id,
         f.control_id,
@@ -180,6 +191,8 @@ def _finding_line(f: FindingFacts, content: ContentSet, today: dt.date) -> Findi
         f.owner or "unassigned",
         f.due.isoformat(),
         overdue,
+        " ".join(control.remediation.split()) if control and control.remediation else "",
+        acceptance,
     )
 
 
@@ -192,8 +205,10 @@ def build_vendor_report(
     evidence: Sequence[EvidenceFacts],
     questionnaire: tuple[str, dt.date, dt.date] | None,
     rendered_at: dt.datetime,
+    statuses_at: dt.datetime | None = None,
 ) -> VendorReport:
-    """The vendor report of `run`; `history` is every run of the vendor, oldest first."""
+    """The vendor report of `run`; `history` is every run of the vendor, oldest first;
+    `findings` stand as they did at `statuses_at` (by default when the report is rendered)."""
     earlier = [r for r in history if (r.as_of, r.id) < (run.as_of, run.id)]
     previous = earlier[-1] if earlier else None
     change = (
@@ -229,7 +244,9 @@ def build_vendor_report(
                 requirements=requirements(control, content, organisation) if control else "",
             )
         )
-    today = rendered_at.date()
+    statuses_at = statuses_at or rendered_at
+    # Overdue is judged on the day the statuses were read, never before the run's own date.
+    today = max(run.as_of, statuses_at.date())
     active = [f for f in findings if f.status in ACTIVE_FINDINGS]
     lines = sorted(
         (_finding_line(f, content, today) for f in active),
@@ -268,6 +285,7 @@ def build_vendor_report(
         run_id=run.id,
         as_of=run.as_of.isoformat(),
         rendered_at=rendered_at.strftime("%Y-%m-%d %H:%M UTC"),
+        statuses_at=statuses_at.strftime("%Y-%m-%d %H:%M UTC"),
         period=period,
         rating=run.rating,
         band_rating=run.band_rating,

@@ -357,7 +357,7 @@ class Jobs:
             )
             to = (f.owner,) if f.owner else _recipients(vendor, True)
             action = Action("finding", vendor.id, f"finding-overdue:{f.id}:{f.due}", line)
-            groups.setdefault((vendor.id, to), []).append((action, line))
+            groups.setdefault((vendor.id, to), []).append((action, self._what_to_do(f, line)))
         actions = []
         for (vendor_id, to), items in sorted(groups.items()):
             vendor = snap.vendors[vendor_id]
@@ -370,6 +370,15 @@ class Jobs:
                 f"Findings on {vendor.name} still open after their due date, as of {self.as_of}:",
             )
         return actions
+
+    def _what_to_do(self, finding: Any, line: str) -> str:
+        """The digest's entry: the finding, and the control's title and recommended
+        remediation, so that its owner can act on the e-mail alone."""
+        control = self.content.controls.get(finding.control_id)
+        if control is None:
+            return line
+        remediation = " ".join(control.remediation.split())
+        return f"{line}\n  {control.title}\n  Recommended remediation: {remediation}"
 
     def send(self) -> list[Action]:
         sent, waiting, error = self.outbox.flush(self.smtp)

@@ -16,7 +16,8 @@ from pyhanko.sign import signers, timestamps
 from audit.content.model import ContentSet
 from audit.due import VendorCadence, next_assessment
 from audit.errors import InputError, NotFoundError, WorkspaceError
-from audit.locks import temporary_file
+from audit.findings import Change, FindingStatus, Standing, replay
+from audit.locks import SHARED_FILE_MODE, temporary_file
 from audit.model import Rating, Tier
 from audit.report.keys import (
     CERT_FILE,
@@ -176,6 +177,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:
+        # mkstemp makes the file private; a report is for colleagues, so it gets the mode any
+        # file written here would (the umask decides), while the signing key stays 0600.
+        os.fchmod(handle, SHARED_FILE_MODE)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -196,11 +200,12 @@ def _finalise(
     rendered_at: dt.datetime,
     timestamper: timestamps.TimeStamper | None,
     history: tuple[int, str],
+    also: Sequence[tuple[str, bytes, str]] = (),
 ) -> ReportFile:
-    """Attach the data, sign the whole file (with the history chain's head), write it
-    atomically."""
+    """Attach the data (and any further files), sign the whole file (with the history chain's
+    head), write it atomically."""
     name, data, description = attachment
-    with_data = embed_json(pdf, name, data, description, rendered_at, history)
+    with_data = embed_json(pdf, name, data, description, rendered_at, history, also)
     signed = sign_pdf(
         with_data,
         identity.signer,
@@ -211,37 +216,71 @@ def _finalise(
     return ReportFile(path, identity.name, len(signed), hashlib.sha256(data).hexdigest())
 
 
-def _findings_at(
+def statuses_read_at(
+    run: AuditRunRow, later: Sequence[AuditRunRow], now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """When a report of `run` reads its findings' statuses, as shown (to the second) and as the
+    exclusive cutoff for events: now for the newest run; for an older one, just before the
+    next run (which re-assessed those findings) was recorded."""
+    after = [_aware(r.created_at) for r in later if (r.id or 0) > (run.id or 0)]
+    if after:
+        cutoff = min(after)
+        return cutoff.replace(microsecond=0), cutoff
+    shown = _aware(now).replace(microsecond=0)
+    return shown, shown + dt.timedelta(seconds=1)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def findings_at(
     findings: Sequence[FindingRow],
     events: Sequence[FindingEventRow],
     run: AuditRunRow,
     opened: dict[int, dt.date],
+    cutoff: dt.datetime,
 ) -> list[FindingFacts]:
-    """Each finding as it stood after `run` (later runs and edits do not rewrite old reports)."""
+    """Each finding of `run` as it stood before `cutoff`: the runs up to `run`, and every
+    acceptance, status and owner change recorded by then (a later run does not rewrite an
+    older report, and a finding a later run opened is not in it)."""
     facts = []
     for finding in findings:
+        mine = [e for e in events if e.finding_id == finding.id]
         relevant = [
             e
-            for e in events
-            if e.finding_id == finding.id
-            and (
-                (e.run_id is not None and e.run_id <= (run.id or 0))
-                or (e.run_id is None and e.at <= run.created_at)
-            )
+            for e in mine
+            if (e.run_id is not None and e.run_id <= (run.id or 0))
+            or (e.run_id is None and _aware(e.at) < cutoff)
         ]
-        if not relevant:
+        if not any(e.run_id is not None for e in relevant):
             continue
-        last = relevant[-1]
+        if len(relevant) == len(mine):  # nothing happened since: the row is the standing
+            standing = Standing(
+                finding.status,
+                finding.owner,
+                finding.accepted_until,
+                finding.accepted_reason,
+                finding.approver,
+            )
+            if standing.status != FindingStatus.ACCEPTED:
+                standing = Standing(standing.status, standing.owner)
+        else:
+            replayed = replay([Change(e.action, e.to_status, e.actor, e.note) for e in relevant])
+            assert replayed is not None  # noqa: S101 - relevant is not empty
+            standing = replayed
         facts.append(
             FindingFacts(
                 finding.id or 0,
                 finding.control_id,
                 finding.severity,
-                last.to_status,
+                standing.status,
                 finding.due,
-                finding.owner,
+                standing.owner,
                 opened.get(finding.opened_run_id, run.as_of),
-                finding.accepted_until if last.to_status == "accepted" else None,
+                standing.accepted_until,
+                standing.accepted_reason,
+                standing.approver,
             )
         )
     return facts
@@ -277,6 +316,8 @@ def vendor_report(
     for shown in (run, *history):  # the report and its trend show every one of them
         check_run(shown)
     opened = {r.id or 0: r.as_of for r in history}
+    read_at, cutoff = statuses_read_at(run, history, rendered_at)
+    standing = findings_at(findings, events, run, opened, cutoff)
     used = {e["id"] for e in run.inputs.get("evidence", ())}
     statuses = evidence_status([e for e in held if e.id in used], content.policy, run.as_of)
     report = build_vendor_report(
@@ -284,7 +325,7 @@ def vendor_report(
         [run_facts(r) for r in history],
         vendor,
         content,
-        _findings_at(findings, events, run, opened),
+        standing,
         [
             EvidenceFacts(
                 s.evidence.id or 0,
@@ -299,6 +340,7 @@ def vendor_report(
         ],
         (questionnaire.id, questionnaire.issued, questionnaire.due) if questionnaire else None,
         rendered_at,
+        read_at,
     )
     identity = signing_identity(workspace)
     pdf = render_vendor_report(report, identity.name)
@@ -313,8 +355,44 @@ def vendor_report(
         rendered_at,
         timestamper,
         history_head,
+        [
+            (
+                "findings.json",
+                findings_json(run, standing, read_at),
+                f"The findings of {vendor_id} as this report shows them, read at {read_at}",
+            )
+        ],
     )
     return result
+
+
+def findings_json(
+    run: AuditRunRow, standing: Sequence[FindingFacts], read_at: dt.datetime
+) -> bytes:
+    """The findings' statuses as the report shows them, for machines: signed with the report."""
+    return canonical_json(
+        {
+            "vendor": run.vendor_id,
+            "run": run.id,
+            "run_sha256": run.sha256,
+            "statuses_read_at": read_at.isoformat(),
+            "findings": [
+                {
+                    "id": f.id,
+                    "control": f.control_id,
+                    "severity": f.severity,
+                    "status": f.status,
+                    "due": f.due.isoformat(),
+                    "owner": f.owner,
+                    "opened_on": f.opened_on.isoformat(),
+                    "accepted_until": f.accepted_until.isoformat() if f.accepted_until else None,
+                    "accepted_reason": f.accepted_reason,
+                    "approver": f.approver,
+                }
+                for f in standing
+            ],
+        }
+    )
 
 
 def portfolio_report(
@@ -323,11 +401,14 @@ def portfolio_report(
     output: Path | None = None,
     rendered_at: dt.datetime | None = None,
     timestamper: timestamps.TimeStamper | None = None,
+    as_of: dt.date | None = None,
 ) -> ReportFile:
+    """The signed portfolio report on `as_of` (by default the day it is rendered)."""
     if output is not None:
         check_target(output)
     content: ContentSet = workspace_content(workspace)
     rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = as_of or rendered_at.date()
     refresh_tiers(workspace, content)
     # A few whole-table queries, whatever the portfolio's size: no query per vendor, and no
     # run's result JSON (a portfolio needs each run's date, score and rating only).
@@ -359,11 +440,11 @@ def portfolio_report(
         )
         for v in vendors
     }
-    report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at)
+    report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at, as_of)
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)
     data = canonical_json(dataclasses.asdict(report))
-    path = output or workspace.reports_dir / f"portfolio-{rendered_at.date().isoformat()}.pdf"
+    path = output or workspace.reports_dir / f"portfolio-{as_of.isoformat()}.pdf"
     return _finalise(
         identity,
         pdf,
