@@ -259,3 +259,53 @@ def test_portfolio_batch_gives_the_same_results(content, vendor, controls) -> No
         AS_OF,
     )
     assert batched.canonical_json() == single.canonical_json()
+
+
+def _two_asking_for(controls: tuple[Control, ...], kind: str) -> tuple[Control, Control]:
+    asking = [
+        c
+        for c in controls
+        if c.applies_when is None and [r.kinds for r in c.evidence if r.required] == [(kind,)]
+    ]
+    return asking[0], asking[1]
+
+
+def test_a_document_proves_every_control_asking_for_its_kind_wherever_it_is_cited(
+    content, vendor, controls
+) -> None:
+    """The evidence rule (README, issue 15 M1): citing a file under one answer does not take it
+    away from the others; only the vendor's explicit limit does, and the explanation says so."""
+    first, second = _two_asking_for(controls, "information_security_policy")
+    others = [e for e in proof(controls) if e.kind != "information_security_policy"]
+    policy_doc = Evidence(900, "information_security_policy", issued=AS_OF - dt.timedelta(days=30))
+    answers = best(controls)
+    cited = run(content, vendor, controls, answers, [*others, policy_doc], cited={first.id: (900,)})
+    by_id = {r.control_id: r for r in cited.controls}
+    assert by_id[first.id].status is Status.MET and 900 in by_id[first.id].evidence_used
+    assert by_id[second.id].status is Status.MET and 900 in by_id[second.id].evidence_used
+
+    limited = dataclasses.replace(policy_doc, controls=(first.id,))
+    result = run(content, vendor, controls, answers, [*others, limited], cited={first.id: (900,)})
+    by_id = {r.control_id: r for r in result.controls}
+    assert by_id[first.id].status is Status.MET
+    assert by_id[second.id].status is Status.UNVERIFIED
+    assert f"held but not counted (#900 limited by the vendor to {first.id})" in (
+        by_id[second.id].explanation
+    )
+    # a limited document still proves a control whose answer cites it
+    cites_both = {first.id: (900,), second.id: (900,)}
+    both = run(content, vendor, controls, answers, [*others, limited], cited=cites_both)
+    assert {r.control_id: r for r in both.controls}[second.id].status is Status.MET
+
+
+def test_the_reason_names_what_is_held_and_why_it_does_not_count(content, vendor, controls) -> None:
+    first, _ = _two_asking_for(controls, "information_security_policy")
+    others = [e for e in proof(controls) if e.kind != "information_security_policy"]
+    old = Evidence(901, "information_security_policy", issued=AS_OF - dt.timedelta(days=800))
+    result = run(content, vendor, controls, best(controls), [*others, old])
+    explanation = {r.control_id: r for r in result.controls}[first.id].explanation
+    assert "held but not counted (#901 not current on the audit date)" in explanation
+    none = run(content, vendor, controls, best(controls), others)
+    assert (
+        "required, none provided" in {r.control_id: r for r in none.controls}[first.id].explanation
+    )

@@ -5,7 +5,7 @@ each present, regular and within the size limit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -97,6 +97,11 @@ def declared_files(
     kinds = {k.id: k for k in questionnaire.kinds}
     kind_by_words = {words_key(k.label): k.id for k in questionnaire.kinds} | {k: k for k in kinds}
     listed = {f.file.value for f in filled.files if isinstance(f.file.value, str)}
+    asking: dict[str, tuple[str, ...]] = {}  # kind -> the questions that ask for it
+    for question in questionnaire.questions:
+        for ask in question.evidence:
+            for kind_id in ask.kinds:
+                asking[kind_id] = (*asking.get(kind_id, ()), question.id)
     for item in filled.files:
         if (
             blank(item.file.value)
@@ -104,7 +109,9 @@ def declared_files(
             and not any(not blank(d.value) for d in item.dates.values())
         ):
             continue  # an empty row of the workbook's evidence sheet
-        entry = _declared_file(item, kind_by_words, kinds, directory, max_bytes, cited, problems)
+        entry = _declared_file(
+            item, kind_by_words, kinds, directory, max_bytes, cited, problems, asking
+        )
         if entry is None:
             continue
         if entry.file in declared:
@@ -126,6 +133,40 @@ def declared_files(
     return tuple(declared.values())
 
 
+def _only_for(
+    name: str,
+    written: Written | None,
+    asking: tuple[str, ...],
+    problem: Callable[[Where, str], None],
+) -> tuple[str, ...]:
+    """The questions a document is limited to (none: every question that asks for its kind),
+    each one of those that ask for its kind."""
+    if written is None or blank(written.value):
+        return ()
+    value = written.value
+    if isinstance(value, str):
+        value = value.replace(",", ";").split(";")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problem(written.where, f"'{name}': only_for lists question ids, e.g. [SEC-GOV-01]")
+        return ()
+    chosen = tuple(dict.fromkeys(v.strip().upper() for v in value if v.strip()))
+    wrong = [c for c in chosen if c not in asking]
+    if wrong:
+        problem(
+            written.where,
+            f"'{name}': only_for names {', '.join(wrong)}, which "
+            + ("does" if len(wrong) == 1 else "do")
+            + " not ask for a document of its kind"
+            + (
+                f" (those that do: {', '.join(asking[:8])}{' …' if len(asking) > 8 else ''})"
+                if asking
+                else ""
+            ),
+        )
+        return ()
+    return chosen
+
+
 def _declared_file(
     item: DeclaredFile,
     kind_by_words: Mapping[str, str],
@@ -134,6 +175,7 @@ def _declared_file(
     max_bytes: int,
     cited: Mapping[str, tuple[str, ...]],
     problems: list[Problem],
+    asking: Mapping[str, tuple[str, ...]],
 ) -> DeclaredEvidence | None:
     name = item.file.value
     if blank(name) or not isinstance(name, str):
@@ -172,6 +214,7 @@ def _declared_file(
         if dates[key] is None and not bad:
             where = item.dates[key].where if key in item.dates else item.where
             problem(where, f"'{name}' ({kind.label}) needs its {DATE_WORDS[key]}")
+    limit = _only_for(name, item.only_for, asking.get(kind_id, ()), problem)
     path = directory / name
     if path.is_symlink():
         problem(item.file.where, f"'{name}' is a shortcut (symbolic link); send the file itself")
@@ -191,7 +234,7 @@ def _declared_file(
         dates["issued"],
         dates["expires"],
         dates["period_end"],
-        tuple(citing),
+        limit,
         dates["period_start"],
         dates["audited"],
     )

@@ -83,6 +83,7 @@ class DeclaredFile:
     kind: Written
     dates: dict[str, Written]
     where: Where
+    only_for: Written | None = None  # the questions the vendor limits the document to
 
 
 @dataclass(slots=True)
@@ -224,10 +225,10 @@ def _declared(document: Document, items: Any, problems: list[Problem]) -> list[D
         problems.extend(
             _where(document, (*path, key)).problem(
                 f"'{key}' is not a field of a file; use file, kind, issued, expires, "
-                "period_start, period_end and audited"
+                "period_start, period_end, audited and only_for"
             )
             for key in item
-            if key not in ("file", "kind", *DATE_FIELDS)
+            if key not in ("file", "kind", "only_for", *DATE_FIELDS)
         )
         files.append(
             DeclaredFile(
@@ -239,6 +240,9 @@ def _declared(document: Document, items: Any, problems: list[Problem]) -> list[D
                     if key in item
                 },
                 where=_where(document, path),
+                only_for=(
+                    _written(document, item, (*path, "only_for")) if "only_for" in item else None
+                ),
             )
         )
     return files

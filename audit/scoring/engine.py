@@ -119,10 +119,12 @@ def score_with_sums(
     get_answer = answers.get
     # Without comments, a constant None: no lookup per control.
     get_comment = comments.get if comments else _no_comment
-    reasons_seen: dict[tuple[tuple[str, ...], int | None], str] = {}
+    reasons_seen: dict[tuple[tuple[str, ...], int | None, str], str] = {}
     choice_kind, number_kind, date_kind = FAST_CHOICE, FAST_NUMBER, FAST_DATE
     fromisoformat, as_of_ordinal = dt.date.fromisoformat, as_of.toordinal()
-    untargeted = not cited and not any(e.controls for e in evidence)
+    # Citations matter only for documents the vendor limited (proof.covers): without limits,
+    # every control with the same requirements gets the same proof.
+    untargeted = not any(e.controls for e in evidence)
     proof_seen: dict[tuple[tuple[str, ...], int | None], Proof | None] = {}
     outcome_seen: dict[Any, tuple[tuple[int, ...], tuple[str, ...]]] = {}
     sums: dict[str, list[float]] = {}
@@ -260,15 +262,15 @@ def score_with_sums(
         used: tuple[int, ...] = ()
         missing: tuple[str, ...] = ()
         if required and untargeted and required in outcome_seen:
-            # No evidence names its controls and none is cited: the same requirements give the
-            # same proof for every control that has them.
+            # No evidence is limited to some controls: the same requirements give the same
+            # proof for every control that has them.
             used, missing = outcome_seen[required]
         elif required:
             found_ids, reasons = [], []
             for kinds, max_age, label in required:
                 if untargeted:
-                    # No evidence names its controls and none is cited: the proof for a
-                    # requirement is the same for every control, so look it up once.
+                    # No evidence is limited to some controls: the proof for a requirement is
+                    # the same for every control, so look it up once.
                     key = (kinds, max_age)
                     if key in proof_seen:
                         found = proof_seen[key]
@@ -277,10 +279,13 @@ def score_with_sums(
                 else:
                     found = find_proof(kinds, max_age, cid, cited.get(cid, ()), proof)
                 if found is None:
-                    reason = reasons_seen.get((kinds, max_age))
+                    reason_key = (kinds, max_age, "" if untargeted else cid)
+                    reason = reasons_seen.get(reason_key)
                     if reason is None:
-                        reason = missing_reason(kinds, label, max_age, evidence)
-                        reasons_seen[(kinds, max_age)] = reason
+                        reason = missing_reason(
+                            kinds, label, max_age, evidence, proof, cid, cited.get(cid, ())
+                        )
+                        reasons_seen[reason_key] = reason
                     reasons.append(reason)
                 else:
                     found_ids.append(found.evidence.id)

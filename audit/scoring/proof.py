@@ -1,5 +1,12 @@
 """Evidence as scoring sees it: what is current on the audit date, and whether it proves a
-control's requirement."""
+control's requirement.
+
+The rule: a document proves every control that asks for its kind, on any day it is current and
+young enough, wherever it was cited. Citing it under an answer points the reader to it; it does
+not take it away from the other controls. Only an explicit limit narrows it: the vendor's
+`only_for` in the questionnaire's list of files, or `audit evidence add --control`; a limited
+document still proves a control whose answer cites it.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +66,11 @@ def current_proof(
     return proof
 
 
+def covers(item: Evidence, control_id: str, cited: tuple[int, ...]) -> bool:
+    """Whether `item` may prove `control_id`: unlimited, limited to it, or cited by it."""
+    return not item.controls or control_id in item.controls or item.id in cited
+
+
 def find_proof(
     kinds: tuple[str, ...],
     max_age: int | None,
@@ -68,9 +80,7 @@ def find_proof(
 ) -> Proof | None:
     for kind in kinds:
         for candidate in proof.get(kind, ()):
-            item = candidate.evidence
-            covers = not item.controls or control_id in item.controls or item.id in cited
-            if not covers:
+            if not covers(candidate.evidence, control_id, cited):
                 continue
             if (
                 max_age is not None
@@ -83,11 +93,29 @@ def find_proof(
 
 
 def missing_reason(
-    kinds: tuple[str, ...], label: str, max_age: int | None, all_evidence: Sequence[Evidence]
+    kinds: tuple[str, ...],
+    label: str,
+    max_age: int | None,
+    all_evidence: Sequence[Evidence],
+    proof: Mapping[str, list[Proof]] | None = None,
+    control_id: str = "",
+    cited: tuple[int, ...] = (),
 ) -> str:
+    """Why no document proves the requirement, naming what is held and what keeps each from
+    counting: not current on the audit date, older than the age limit, or limited by the vendor
+    to other controls."""
     held = [e for e in all_evidence if e.kind in kinds]
     if not held:
         return f"{label} required, none provided"
-    if max_age is not None:
-        return f"{label} required: none current and at most {max_age} days old covers it"
-    return f"{label} required: none current covers it"
+    current = {p.evidence.id: p for kind in kinds for p in (proof or {}).get(kind, ())}
+    why = []
+    for item in sorted(held, key=lambda e: e.id):
+        found = current.get(item.id)
+        if found is None:
+            why.append(f"#{item.id} not current on the audit date")
+        elif not covers(item, control_id, cited):
+            why.append(f"#{item.id} limited by the vendor to {', '.join(item.controls)}")
+        elif max_age is not None and found.age_days is not None and found.age_days > max_age:
+            why.append(f"#{item.id} is {found.age_days} days old, at most {max_age}")
+    shown = "; ".join(why[:3]) + (f"; {len(why) - 3} more" if len(why) > 3 else "")
+    return f"{label} required: held but not counted ({shown})"

@@ -100,7 +100,7 @@ def _declared(f: PortalFileRow) -> DeclaredEvidence:
         f.issued,
         f.expires,
         f.period_end,
-        tuple(f.controls),
+        (),  # picked questions cite the document; the portal does not limit it (proof.covers)
         f.period_start,
         f.audited,
     )

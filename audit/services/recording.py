@@ -42,11 +42,13 @@ def record_submission(
     evidence_ids: dict[str, int] = {}
     fresh: dict[tuple[str, str], list[str]] = {}  # the same bytes may come under two names
     rows = []
+    limits: dict[int, list[str]] = {}  # held documents: the limit this declaration states
     for item in parsed.declared:
         blob_sha, size = stored[item.file]
         key = (blob_sha, item.kind)
         if key in held:
             evidence_ids[item.file] = held[key]
+            limits[held[key]] = list(item.controls)
             known += 1
         elif key in fresh:
             fresh[key].append(item.file)
@@ -68,6 +70,9 @@ def record_submission(
                     "added_at": utcnow(),
                 }
             )
+    # The vendor's newest word on a document it sent before decides its limit: a limit can be
+    # set, changed or lifted by declaring the same file again.
+    evidence_rows.set_limits(session, limits)
     for new_id, names in zip(evidence_rows.insert(session, rows), fresh.values(), strict=True):
         evidence_ids.update(dict.fromkeys(names, new_id))
     new = len(rows)

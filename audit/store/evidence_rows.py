@@ -37,6 +37,22 @@ def insert(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     return [int(i) for i in session.execute(statement, list(rows)).scalars()]
 
 
+def set_limits(session: Session, limits: dict[int, list[str]]) -> int:
+    """Give held documents the limits their newest declaration states (an empty list: no
+    limit); returns how many changed."""
+    if not limits:
+        return 0
+    rows = session.exec(select(EvidenceRow).where(col(EvidenceRow.id).in_(list(limits)))).all()
+    changed = 0
+    for row in rows:
+        wanted = sorted(limits[row.id or 0])
+        if sorted(row.controls or []) != wanted:
+            row.controls = wanted
+            session.add(row)
+            changed += 1
+    return changed
+
+
 def _filters(vendor_id: str | None, until: dt.date | None) -> list[Any]:
     filters: list[Any] = []
     if vendor_id is not None:

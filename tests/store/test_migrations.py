@@ -51,3 +51,84 @@ def test_a_current_database_opens_without_loading_alembic(tmp_path) -> None:
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "False"
+
+
+def test_0011_lifts_the_limits_citations_made_and_keeps_the_officers(database_url: str) -> None:
+    """Before 0011 a document cited under answers was limited to them; from 0011 citing does not
+    limit. A document the officer limited (`evidence add --control`) is cited by no answer."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlmodel import Session, select
+
+    from audit.store.engine import alembic_config
+    from audit.store.tables import (
+        AnswerRow,
+        EvidenceRow,
+        QuestionnaireRow,
+        SubmissionRow,
+        VendorRow,
+    )
+
+    engine = make_engine(database_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")  # 0011 changes data only: today's rows fit 0010
+    day = dt.date(2026, 12, 1)
+    with Session(engine) as session:
+        session.add(
+            VendorRow(
+                id="v",
+                name="V",
+                criticality="important",
+                delivery="onshore",
+                owner="o@example.com",
+                record={},
+            )
+        )
+        session.flush()
+        session.add(
+            QuestionnaireRow(
+                id="Q",
+                vendor_id="v",
+                issued=day,
+                due=day,
+                checklists={},
+                controls=[],
+                content_sha256="0" * 64,
+            )
+        )
+        for eid, controls in ((1, ["SEC-GOV-01"]), (2, ["SEC-END-02"])):
+            session.add(
+                EvidenceRow(
+                    id=eid,
+                    vendor_id="v",
+                    kind="k",
+                    sha256=str(eid) * 64,
+                    file_name="f",
+                    size=1,
+                    controls=controls,
+                )
+            )
+        session.flush()
+        session.add(
+            SubmissionRow(
+                id=1,
+                questionnaire_id="Q",
+                vendor_id="v",
+                version=1,
+                source_name="s",
+                sha256="1" * 64,
+                answered=1,
+                unanswered=0,
+            )
+        )
+        session.flush()
+        session.add(AnswerRow(submission_id=1, control_id="SEC-GOV-01", evidence=[1]))
+        session.commit()
+    upgrade(engine)
+    with Session(engine) as session:
+        limits = {e.id: e.controls for e in session.exec(select(EvidenceRow))}
+    engine.dispose()
+    assert limits == {1: [], 2: ["SEC-END-02"]}
