@@ -25,7 +25,7 @@ CONTRACT_COLUMNS = {
     "contract_start": ("start", str),
     "contract_end": ("end", str),
     "contract_notice_days": ("notice_days", int),
-    "contract_annual_value": ("annual_value", float),
+    "contract_annual_value": ("annual_value", "number"),
     "contract_currency": ("currency", str),
     "contract_right_to_audit": ("right_to_audit", "bool"),
 }
@@ -57,6 +57,13 @@ def _convert(value: str, kind: Any) -> Any:
     if kind == "bool":
         lowered = value.lower()
         return True if lowered in TRUE else False if lowered in FALSE else value
+    if kind == "number":  # 420000 stays an integer, 99.5 a decimal: as YAML and JSON read them
+        for number in (int, float):
+            try:
+                return number(value)
+            except ValueError:
+                continue
+        return value
     try:
         return kind(value)
     except ValueError:
@@ -82,7 +89,7 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
                 values = [v.strip() for v in part.split("|")]
                 item = {k: v for k, v in zip(names, values, strict=False) if v}
                 if column == "sla" and "target" in item:
-                    item["target"] = _convert(item["target"], float)
+                    item["target"] = _convert(item["target"], "number")
                 items.append(item)
             record[column] = items
         else:
@@ -92,6 +99,43 @@ def _csv_record(row: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def _delimiter(text: str) -> str:
+    """`,`, or `;` for the CSV that spreadsheets write where the decimal mark is a comma: the
+    header row (names only, never a list) says which."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_row(record: dict[str, Any]) -> dict[str, str]:
+    """A vendor record as the CSV row `parse_csv` reads back into the same record."""
+    row = dict.fromkeys(CSV_COLUMNS, "")
+    contract = record.get("contract", {})
+    for column, value in record.items():
+        if column in LIST_COLUMNS:
+            row[column] = "; ".join(value)
+        elif column in PARTS:
+            row[column] = "; ".join(
+                " | ".join(str(item.get(key, "")) for key in PARTS[column]).rstrip(" |")
+                for item in value
+            )
+        elif column in CSV_COLUMNS:
+            row[column] = str(value)
+    for column, (key, _) in CONTRACT_COLUMNS.items():
+        if key in contract:
+            value = contract[key]
+            row[column] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return row
+
+
+def write_csv(records: list[dict[str, Any]]) -> bytes:
+    """The register as CSV with exactly the columns `vendors import` reads."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(csv_row(r) for r in records)
+    return out.getvalue().encode("utf-8")
+
+
 def parse_csv(raw: bytes, source: str) -> Document:
     """Vendor records from CSV bytes, with the line of every row."""
     try:
@@ -99,7 +143,7 @@ def parse_csv(raw: bytes, source: str) -> Document:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError([Problem(source, "not UTF-8 text", line=line)]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     records: list[dict[str, Any]] = []
     lines: dict[tuple[str | int, ...], int] = {}
     try:
@@ -142,12 +186,21 @@ PARSERS: dict[str, Callable[[bytes, str], Document]] = {
 
 
 def _semantic_problems(document: Document) -> list[Problem]:
+    """Problems the schema cannot see (impossible dates, dates out of order, duplicate ids,
+    'none' with others, control characters). Defensive: it runs on records the schema refused
+    too, so that one run lists every problem."""
     problems = []
     seen: dict[str, int] = {}
-    for index, record in enumerate(document.data["vendors"]):
-        where = f"vendors[{record['id']}]"
+    vendors = document.data.get("vendors") if isinstance(document.data, dict) else None
+    for index, record in enumerate(vendors if isinstance(vendors, list) else []):
+        if not isinstance(record, dict):
+            continue
+        ident = record.get("id")
+        where = f"vendors[{ident}]" if isinstance(ident, str) else f"vendors[{index}]"
         line = document.line_of(("vendors", index))
-        if record["id"] in seen:
+        if not isinstance(ident, str):
+            pass
+        elif ident in seen:
             problems.append(
                 Problem(
                     document.source,
@@ -157,12 +210,16 @@ def _semantic_problems(document: Document) -> list[Problem]:
                     path=where,
                 )
             )
-        seen.setdefault(record["id"], index)
+        if isinstance(ident, str):
+            seen.setdefault(ident, index)
+        contract: dict[str, Any] = record.get("contract") or {}
+        if not isinstance(contract, dict):
+            contract = {}
         dates = {"onboarded": record.get("onboarded")}
-        dates |= {f"contract.{k}": record["contract"].get(k) for k in ("start", "end")}
+        dates |= {f"contract.{k}": contract.get(k) for k in ("start", "end")}
         parsed = {}
         for name, value in dates.items():
-            if value is None:
+            if not isinstance(value, str):
                 continue
             try:
                 parsed[name] = dt.date.fromisoformat(value)
@@ -196,7 +253,9 @@ def _semantic_problems(document: Document) -> list[Problem]:
                 path=f"{where}.{field}",
             )
             for field in ("data", "access")
-            if "none" in record[field] and len(record[field]) > 1
+            if isinstance(record.get(field), list)
+            and "none" in record[field]
+            and len(record[field]) > 1
         ]
         problems += [
             Problem(document.source, message, line=line, path=f"{where}.{path}")
@@ -249,22 +308,27 @@ def read_vendor_file(path: Path, source: str, *, max_bytes: int) -> list[Vendor]
             {"vendors": document.data},
             {("vendors", *k): v for k, v in document.lines.items()},
         )
-    from audit.content.schemas import validate  # jsonschema: only for registers read
-
-    problems = validate("vendor", document)
-    if not problems:
-        problems = _semantic_problems(document)
+    problems = _all_problems(document)
     if problems:
         raise ContentError(problems, hint="nothing was imported; fix the file and run it again")
     return [vendor_from_record(record) for record in document.data["vendors"]]
 
 
+def _all_problems(document: Document) -> list[Problem]:
+    """The schema's problems and the ones it cannot see, in one list: a field the schema
+    already refused is not reported twice."""
+    from audit.content.schemas import validate  # jsonschema: only for registers read
+
+    problems = validate("vendor", document)
+    said = {(p.line, p.path) for p in problems}
+    extra = [p for p in _semantic_problems(document) if (p.line, p.path) not in said]
+    return sorted([*problems, *extra], key=lambda p: (p.line or 0, p.path or ""))
+
+
 def check_vendor_record(record: dict[str, Any], source: str) -> Vendor:
     """One vendor record (from `vendors add`), checked like a file."""
-    from audit.content.schemas import validate
-
     document = Document(source, {"vendors": [record]}, {})
-    problems = validate("vendor", document) or _semantic_problems(document)
+    problems = _all_problems(document)
     if problems:
         raise ContentError(problems, hint="nothing was added")
     return vendor_from_record(record)

@@ -170,3 +170,41 @@ def facts(
         "vendor.contract.right_to_audit": vendor.contract.right_to_audit,
         "vendor.contract.notice_days": vendor.contract.notice_days,
     }
+
+
+def _flat(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat |= _flat(value, f"{path}.")
+        else:
+            flat[path] = value
+    return flat
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        parts = [
+            " | ".join(str(v) for v in item.values()) if isinstance(item, Mapping) else str(item)
+            for item in value
+        ]
+        return "; ".join(parts) or "(none)"
+    return str(value)
+
+
+def record_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What changed between two records of a vendor, one line per fact, in words:
+    `criticality: important -> critical`, `contacts: Ana | ana@x.example -> (none)`."""
+    old, new = _flat(before), _flat(after)
+    return [
+        f"{path}: {_shown(old.get(path))} -> {_shown(new.get(path))}"
+        for path in sorted(set(old) | set(new))
+        if old.get(path) != new.get(path)
+    ]

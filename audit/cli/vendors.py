@@ -1,4 +1,4 @@
-"""`audit vendors import | add | list | show`."""
+"""`audit vendors import | add | edit | export | list | show`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from audit.cli.app import state
 from audit.cli.console import console, styled
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, LimitOption, OffsetOption, WideOption
+from audit.errors import InputError
 from audit.model import Tier
 from audit.vendor import vendor_record
 
@@ -85,6 +86,104 @@ def add(
     out.print(f"vendor {vendor.id} saved", markup=False)
 
 
+ListOption = Annotated[list[str] | None, typer.Option(help="Replaces the list (repeatable).")]
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    name: Annotated[str | None, typer.Option(help="Legal or trading name.")] = None,
+    criticality: Annotated[
+        str | None, typer.Option(help="critical, important or standard.")
+    ] = None,
+    delivery: Annotated[str | None, typer.Option(help="onshore, nearshore or offshore.")] = None,
+    service: ListOption = None,
+    country: ListOption = None,
+    data: ListOption = None,
+    access: ListOption = None,
+    owner: Annotated[str | None, typer.Option(help="E-mail of the relationship owner.")] = None,
+    onboarded: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    contract_type: Annotated[str | None, typer.Option()] = None,
+    contract_start: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    contract_end: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD, or 'none' to remove.")
+    ] = None,
+    notice_days: Annotated[int | None, typer.Option(min=0, max=36500)] = None,
+    annual_value: Annotated[float | None, typer.Option(min=0)] = None,
+    currency: Annotated[str | None, typer.Option(help="ISO 4217 code, e.g. EUR.")] = None,
+    right_to_audit: Annotated[
+        bool | None, typer.Option("--right-to-audit/--no-right-to-audit")
+    ] = None,
+) -> None:
+    """Change the named facts of one vendor and nothing else: the change is a new revision, and
+    what changed and the tier before and after are shown. Subcontractors, SLAs and contacts are
+    edited in an export (`vendors export`) imported back with `vendors import --update`."""
+    given: dict[str, Any] = {
+        "name": name,
+        "criticality": criticality,
+        "delivery": delivery,
+        "services": service,
+        "countries": country,
+        "data": data,
+        "access": access,
+        "owner": owner,
+        "onboarded": onboarded,
+        "contract.type": contract_type,
+        "contract.start": contract_start,
+        "contract.end": contract_end,
+        "contract.notice_days": notice_days,
+        "contract.annual_value": annual_value,
+        "contract.currency": currency.upper() if currency else None,
+        "contract.right_to_audit": right_to_audit,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if contract_end is not None and contract_end.lower() == "none":
+        changes["contract.end"] = None
+    edited = services.vendor_edits.edit_vendor(state(ctx).workspace(), vendor_id, changes)
+    out.print(f"vendor {edited.vendor.id}: revision {edited.revision}", markup=False)
+    for line in edited.changes:
+        out.print(f"  {line}", markup=False)
+    before, after = edited.tier_before, edited.tier_after
+    if (before.tier, before.points) == (after.tier, after.points):
+        out.print(f"tier unchanged: {after.tier} ({after.points} points)", markup=False)
+    else:
+        out.print(
+            f"re-tiered: {before.tier} ({before.points} points) -> {after.tier} "
+            f"({after.points} points): {after.explanation}",
+            markup=False,
+        )
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    vendor_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[VENDOR]...", help="Default: every vendor.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="csv, yaml or json (default: from -o, else csv)."),
+    ] = None,
+) -> None:
+    """Write the register in the columns `vendors import` reads (CSV, YAML or JSON): edit it in
+    a spreadsheet and import it back with --update."""
+    chosen = fmt or (output.suffix.lower().lstrip(".") if output else "csv")
+    chosen = {"yml": "yaml"}.get(chosen, chosen)
+    data = services.vendor_edits.export_register(state(ctx).workspace(), chosen, vendor_ids or ())
+    if output is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    out.print(f"wrote {output} ({chosen})", markup=False)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -117,9 +216,16 @@ def list_(
 def show(
     ctx: typer.Context,
     vendor_id: Annotated[str, typer.Argument(metavar="VENDOR")],
+    revisions: Annotated[
+        bool, typer.Option("--revisions", help="Every revision of the facts and what it changed.")
+    ] = False,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """Everything about one vendor: facts, tier and reasons, scope, questionnaires, evidence."""
+    """Everything about one vendor: facts, contract, contacts, SLAs, tier and reasons, scope,
+    questionnaires, evidence; with --revisions, the history of its facts."""
+    if revisions:
+        _revisions(ctx, vendor_id, fmt)
+        return
     detail = services.show_vendor(state(ctx).workspace(), vendor_id)
     summary = detail.summary
     record = vendor_record(summary.vendor)
@@ -174,8 +280,21 @@ def show(
         + f"; right to audit: {'yes' if contract.right_to_audit else 'no'}; owner {vendor.owner}",
         markup=False,
     )
+    if contract.annual_value is not None or contract.notice_days is not None:
+        value = (
+            f"annual value {contract.annual_value:,.0f} {contract.currency or '(no currency)'}"
+            if contract.annual_value is not None
+            else "annual value not recorded"
+        )
+        notice = f"; notice {contract.notice_days} days" if contract.notice_days is not None else ""
+        out.print(value + notice, markup=False)
     for sub in vendor.subcontractors:
         out.print(f"subcontractor {sub.name} ({sub.service}, {sub.country})", markup=False)
+    for contact in vendor.contacts:
+        role = f", {contact.role}" if contact.role else ""
+        out.print(f"contact {contact.name or ''} <{contact.email}>{role}", markup=False)
+    for sla in vendor.sla:
+        out.print(f"SLA {sla.metric}: {sla.target:g} {sla.unit or ''}".rstrip(), markup=False)
     last = (
         f"last assessed {summary.last_assessed}, residual risk {summary.last_rating}; "
         if summary.last_assessed
@@ -198,4 +317,30 @@ def show(
         out.print(f"{what} {item['id']} due {item['due']}: {versions}", markup=False)
     out.print(
         f"{len(detail.evidence)} evidence file(s); revisions: {len(detail.revisions)}", markup=False
+    )
+
+
+def _revisions(ctx: typer.Context, vendor_id: str, fmt: Format) -> None:
+    shown = services.vendor_edits.revisions(state(ctx).workspace(), vendor_id)
+    rows = [
+        {
+            "revision": r.revision,
+            "changed_at": r.changed_at.isoformat(timespec="seconds"),
+            "source": r.source,
+            "changes": list(r.changes)
+            if fmt is not Format.TABLE
+            else ("\n".join(r.changes) if r.revision > 1 else "first recorded"),
+        }
+        for r in shown
+    ]
+    if fmt is not Format.TABLE:
+        render(rows, list(rows[0]), fmt)
+        return
+    render(
+        rows,
+        ["revision", "changed_at", "source", "changes"],
+        Format.TABLE,
+        title=f"Revisions of {vendor_id}",
+        console=out,
+        wide=True,
     )

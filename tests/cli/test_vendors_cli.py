@@ -204,3 +204,98 @@ def test_yaml_and_json_and_add(dcli, tmp_path: Path) -> None:
 def test_show_unknown_vendor(dcli) -> None:
     result = dcli("vendors", "show", "nobody")
     assert result.exit_code == 2 and "no vendor 'nobody'" in result.output
+
+
+def test_edit_changes_only_the_named_facts_keeps_revisions_and_shows_re_tiering(
+    dcli, tmp_path: Path
+) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    before = json.loads(dcli("vendors", "show", "harbourline-contact", "-f", "json").output)[0]
+    result = dcli("vendors", "edit", "harbourline-contact", "--criticality", "important")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "revision 2" in text and "criticality: critical -> important" in text
+    assert "re-tiered: critical" in text and "-> high" in text
+    after = json.loads(dcli("vendors", "show", "harbourline-contact", "-f", "json").output)[0]
+    kept = ("subcontractors", "contacts", "sla", "contract", "owner", "services", "countries")
+    for fact in kept:
+        assert after[fact] == before[fact], fact
+    assert after["criticality"] == "important" and after["tier"] == "high"
+    # the contract's end removed, its value changed: named facts only, again
+    result = dcli(
+        "vendors",
+        "edit",
+        "harbourline-contact",
+        "--contract-end",
+        "none",
+        "--annual-value",
+        "2.5e6",
+    )
+    assert result.exit_code == 0, result.output
+    assert "contract.end: 2027-04-30 -> (none)" in result.output
+    assert "contract.annual_value: 2300000 -> 2500000" in result.output
+    same = dcli("vendors", "edit", "harbourline-contact", "--criticality", "important")
+    assert same.exit_code == 2 and "nothing was changed" in same.output
+    bad = dcli("vendors", "edit", "harbourline-contact", "--country", "Portugal")
+    assert bad.exit_code == 2 and "two-letter ISO country code" in bad.output
+    revisions = json.loads(
+        dcli("vendors", "show", "harbourline-contact", "--revisions", "-f", "json").output
+    )
+    assert [r["revision"] for r in revisions] == [1, 2, 3]
+    assert revisions[0]["changes"] == []
+    assert revisions[1]["changes"] == ["criticality: critical -> important"]
+    assert revisions[1]["source"] == "vendors edit"
+    assert set(revisions[2]["changes"]) == {
+        "contract.annual_value: 2300000 -> 2500000",
+        "contract.end: 2027-04-30 -> (none)",
+    }
+    table = dcli("vendors", "show", "harbourline-contact", "--revisions")
+    assert table.exit_code == 0 and "first recorded" in table.output
+    assert "important" in table.output and "(none)" in table.output
+
+
+def test_the_register_round_trips_through_export_in_every_format(
+    dcli, tmp_path: Path, runner, database_url: str, monkeypatch
+) -> None:
+    assert dcli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    assert dcli("vendors", "import", write(tmp_path, HEADER + GOOD_ROWS)).exit_code == 0
+    original = dcli("vendors", "export", "-f", "yaml").output
+    for fmt in ("csv", "yaml", "json"):
+        path = tmp_path / f"register.{fmt}"
+        assert dcli("vendors", "export", "-o", path).exit_code == 0
+        header = path.read_text().splitlines()[0]
+        if fmt == "csv":
+            assert header == HEADER.strip().replace(
+                "services,delivery,countries,data,access", "services,countries,data,access,delivery"
+            )
+        result = dcli("vendors", "import", path, "--update")
+        assert result.exit_code == 0, result.output
+        assert dcli("vendors", "export", "-f", "yaml").output == original, fmt
+
+
+def test_semicolon_separated_csv_from_european_spreadsheets(dcli, tmp_path: Path) -> None:
+    text = (HEADER + GOOD_ROWS).replace(",", "\t")
+    # European Excel: `;` between cells, so cells holding lists are quoted
+    rows = []
+    for line in text.splitlines():
+        cells = line.split("\t")
+        rows.append(";".join(f'"{c}"' if ";" in c else c for c in cells))
+    path = write(tmp_path, "\r\n".join(rows) + "\r\n", "european.csv")
+    result = dcli("vendors", "import", path)
+    assert result.exit_code == 0, result.output
+    acme = json.loads(dcli("vendors", "show", "acme-payroll", "-f", "json").output)[0]
+    assert acme["services"] == ["payroll", "hr_admin"] and acme["countries"] == ["IN", "PH"]
+
+
+def test_schema_and_date_problems_are_listed_in_one_run(dcli, tmp_path: Path) -> None:
+    bad = (
+        "acme,Acme,payroll,offshore,Philippines,personal,application,critical,2025-13-45,"
+        "fixed_price,2026-01-01,2025-01-01,,,,maybe,,,,owner@client.example\n"
+    )
+    result = dcli("vendors", "import", write(tmp_path, HEADER + bad))
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "two-letter ISO country code such as PH, not 'Philippines'" in text  # schema
+    assert "must be true or false, not 'maybe'" in text  # schema
+    assert "'2025-13-45' is not a date" in text  # the calendar
+    assert "contract ends before it starts" in text  # dates out of order
