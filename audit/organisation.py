@@ -14,9 +14,10 @@ report says so: a missing declaration is visible, never silently assumed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from audit.model import Regime
@@ -33,13 +34,47 @@ REGIME_NAMES: dict[Regime, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Money:
+    """The organisation's currency and the dated rates it converts other currencies with
+    (`[money]` in audit.toml). Amounts in different currencies are never added as they are."""
+
+    currency: str = "EUR"
+    rates: Mapping[str, float] = field(default_factory=dict)  # 1 unit = rate x currency
+    as_of: dt.date | None = None
+
+    def convert(self, amount: float, currency: str | None) -> float | None:
+        """`amount` in the organisation's currency; None when there is no rate for it. An
+        amount recorded without a currency is taken to be in the organisation's."""
+        if currency is None or currency == self.currency:
+            return amount
+        rate = self.rates.get(currency)
+        return None if rate is None else amount * rate
+
+    def words(self, amount: float, currency: str | None) -> str:
+        """`2,691,000 EUR (2,300,000 GBP at 1.17 of 2026-11-30)`, or why it was not converted."""
+        own = currency or self.currency
+        converted = self.convert(amount, currency)
+        if converted is None:
+            return f"{amount:,.0f} {own}, not converted: audit.toml [money] has no {own} rate"
+        if own == self.currency:
+            return f"{amount:,.0f} {own}"
+        return (
+            f"{converted:,.0f} {self.currency} ({amount:,.0f} {own} at {self.rates[own]:g} "
+            f"of {self.as_of})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Organisation:
     regimes: frozenset[Regime] = frozenset()
     country: str | None = None
+    money: Money = Money()
 
     @classmethod
-    def of(cls, regimes: Iterable[str] | None, country: str | None) -> Organisation:
-        return cls(frozenset(Regime(r) for r in regimes or ()), country)
+    def of(
+        cls, regimes: Iterable[str] | None, country: str | None, money: Money | None = None
+    ) -> Organisation:
+        return cls(frozenset(Regime(r) for r in regimes or ()), country, money or Money())
 
     @property
     def regime_names(self) -> list[str]:
@@ -60,10 +95,14 @@ class Organisation:
 
     def stamp(self, policy_sha256: str) -> str:
         """What stored tiers were computed from: the policy, and the organisation when it has
-        declared anything (tier floors may depend on its regimes)."""
-        if not self.regimes and self.country is None:
+        declared anything (tier floors may depend on its regimes; spend rules on its currency
+        and rates)."""
+        if not self.regimes and self.country is None and self.money == Money():
             return policy_sha256
         text = f"{policy_sha256}|{','.join(self.regime_names)}|{self.country or ''}"
+        if self.money != Money():
+            rates = ",".join(f"{k}={v!r}" for k, v in sorted(self.money.rates.items()))
+            text += f"|{self.money.currency}|{rates}|{self.money.as_of}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     def describe(self) -> str:

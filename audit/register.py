@@ -18,6 +18,7 @@ from audit.content.yamlsafe import Document, parse_yaml
 from audit.errors import ContentError, Problem
 from audit.inputs import address_problem, date_problem, name_problem
 from audit.vendor import Vendor, vendor_from_record
+from audit.words import is_country
 
 LIST_COLUMNS = ("services", "countries", "data", "access")
 CONTRACT_COLUMNS = {
@@ -245,6 +246,23 @@ def _semantic_problems(document: Document) -> list[Problem]:
                     path=f"{where}.contract.end",
                 )
             )
+        countries = [
+            (f"countries[{i}]", c) for i, c in enumerate(record.get("countries") or [])
+        ] + [
+            (f"subcontractors[{i}].country", s.get("country"))
+            for i, s in enumerate(record.get("subcontractors") or [])
+            if isinstance(s, dict)
+        ]
+        problems += [
+            Problem(
+                document.source,
+                f"'{code}' is not an ISO 3166 country code (two capitals such as PT or MA)",
+                line=line,
+                path=f"{where}.{path}",
+            )
+            for path, code in countries
+            if isinstance(code, str) and len(code) == 2 and code.isupper() and not is_country(code)
+        ]
         problems += [
             Problem(
                 document.source,

@@ -6,6 +6,7 @@ Precedence: environment, then `audit.toml`, then the default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import tomllib
@@ -81,6 +82,36 @@ def _country(value: Any) -> str:
     if not re.fullmatch(r"[A-Z]{2}", text):
         raise ValueError("must be an ISO 3166 alpha-2 country code in capitals, such as DE")
     return text
+
+
+def _currency(value: Any) -> str:
+    text = _one_line(value)
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise ValueError("must be an ISO 4217 currency code in capitals, such as EUR")
+    return text
+
+
+def _rates(value: Any) -> dict[str, float]:
+    """`{GBP = 1.17, USD = 0.92}`: what one unit of each currency is worth in money.currency."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of currency = rate, such as { GBP = 1.17 }")
+    rates = {}
+    for code, rate in value.items():
+        if not re.fullmatch(r"[A-Z]{3}", str(code)):
+            raise ValueError(f"{code!r} is not an ISO 4217 currency code such as GBP")
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < 1e9:
+            raise ValueError(f"{code}: the rate must be a positive number, not {rate!r}")
+        rates[str(code)] = float(rate)
+    return rates
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(_one_line(value))
+    except ValueError:
+        raise ValueError("must be a date such as 2026-11-30") from None
 
 
 def _base_url(value: Any) -> str:
@@ -187,6 +218,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Your organisation's country (ISO 3166 alpha-2), for country-bound controls",
     ),
     Setting(
+        "money_currency",
+        None,
+        "money.currency",
+        "EUR",
+        _currency,
+        "The currency of the policy's spend rules and of the reports' totals; amounts in other "
+        "currencies are converted with money.rates, never added as they are",
+    ),
+    Setting(
+        "money_rates",
+        None,
+        "money.rates",
+        None,
+        _rates,
+        "What one unit of each other currency is worth in money.currency, e.g. { GBP = 1.17 }",
+    ),
+    Setting(
+        "money_rates_as_of",
+        None,
+        "money.rates_as_of",
+        None,
+        _day,
+        "The day money.rates were taken (reports state it with every converted total)",
+    ),
+    Setting(
         "web_base_url",
         "AUDIT_BASE_URL",
         "web.base_url",
@@ -262,7 +318,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 # Sections read elsewhere (signing by the report keys, notify by the mailer): they must at
 # least be tables, or a typo such as `signing = "yes"` would be silently ignored.
-TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web")
+TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web", "money")
 ENV_WORKSPACE = "AUDIT_WORKSPACE"
 CONFIG_FILE = "audit.toml"
 
@@ -320,6 +376,10 @@ def settings_from_text(
             values[setting.name] = None if raw is None else setting.parse(raw)
         except (TypeError, ValueError) as exc:
             problems.append(Problem(origin, f"{setting.name}: {exc}"))
+    if values.get("money_rates") and values.get("money_rates_as_of") is None:
+        problems.append(
+            Problem(source, "money.rates needs money.rates_as_of: the day the rates were taken")
+        )
     if problems:
         raise WorkspaceError("; ".join(str(p) for p in problems))
     return Settings(values)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.content.conditions import Predicate, compile_condition
+from audit.content.conditions import Predicate, compile_condition, leaves
 from audit.content.model import Policy, TierFloor, TierRule
 from audit.model import Tier
 
@@ -24,6 +24,8 @@ class TierReason:
     def __str__(self) -> str:
         if self.floor is not None:
             return f"{self.reason}: at least {self.floor.value}"
+        if self.points == 0:  # a note, not a factor
+            return self.reason
         return f"{self.reason} {self.points:+d}"
 
 
@@ -52,6 +54,13 @@ def _compiled(policy: Policy) -> _Compiled:
     return _COMPILED[policy.sha256]
 
 
+SPEND = "vendor.contract.annual_value"  # in the organisation's currency (vendor.facts)
+
+
+def _on_spend(rule: TierRule) -> bool:
+    return any(leaf.subject == SPEND and not leaf.on_answer for leaf in leaves(rule.when))
+
+
 def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
     """The tier of a vendor with these facts, with the rules that put it there, in policy order."""
     rules, floors = _compiled(policy)
@@ -69,7 +78,16 @@ def tier_vendor(facts: Mapping[str, Any], policy: Policy) -> TierResult:
     ordered = [rule for rule, _ in rules if id(rule) in chosen]
     points = sum(rule.points for rule in ordered)
     tier = next(b for b in policy.tier_bands if points >= b.min_points).tier
-    reasons = [TierReason(rule.reason, rule.points) for rule in ordered]
+    spend = facts.get("vendor.contract.spend")
+    reasons = [
+        TierReason(
+            f"{rule.reason}: {spend}" if _on_spend(rule) and spend else rule.reason, rule.points
+        )
+        for rule in ordered
+    ]
+    if spend and facts.get(SPEND) is None and any(_on_spend(r) for r, _ in rules):
+        # never compare amounts in different currencies: say why the spend rules were skipped
+        reasons.append(TierReason(f"annual spend not compared with the spend rules: {spend}", 0))
     # Floors: a critical function, or card data, is never tiered low whatever the points say;
     # the highest floor that holds and lifts the tier is the one given as the reason.
     lifting = [f for f, holds in floors if holds(facts, empty) and f.tier.rank > tier.rank]

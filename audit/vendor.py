@@ -166,7 +166,22 @@ def facts(
         "vendor.subcontracting": bool(vendor.subcontractors),
         "vendor.subcontractor_countries": sorted({s.country for s in vendor.subcontractors}),
         "vendor.contract.type": vendor.contract.type.value,
-        "vendor.contract.annual_value": vendor.contract.annual_value,
+        # in the organisation's currency (the policy's spend rules are stated in it); None when
+        # it cannot be converted, so that no rule compares amounts in different currencies
+        "vendor.contract.annual_value": (
+            None
+            if vendor.contract.annual_value is None
+            else (organisation or NO_ORGANISATION).money.convert(
+                vendor.contract.annual_value, vendor.contract.currency
+            )
+        ),
+        "vendor.contract.spend": (
+            None
+            if vendor.contract.annual_value is None
+            else (organisation or NO_ORGANISATION).money.words(
+                vendor.contract.annual_value, vendor.contract.currency
+            )
+        ),
         "vendor.contract.right_to_audit": vendor.contract.right_to_audit,
         "vendor.contract.notice_days": vendor.contract.notice_days,
     }

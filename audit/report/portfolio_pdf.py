@@ -194,7 +194,7 @@ def _concentration(r: PortfolioReport) -> list[Flowable]:
         story.append(markup(title, "h3"))
         story.append(
             table(
-                [title, "Vendors", "Annual spend (share)"],
+                [title, "Vendors", f"Annual spend, {r.currency} (share)"],
                 [
                     [name, f"{count:,}", f"{spend:,.0f}"]
                     for name, count, spend in rows[:SUMMARY_ROWS]
@@ -203,6 +203,8 @@ def _concentration(r: PortfolioReport) -> list[Flowable]:
             )
         )
         story += _cut(rows, "Appendix C", f"{title.lower()} entries")
+    if r.spend_note:
+        story.append(text(r.spend_note, "muted"))
     return story
 
 
@@ -227,7 +229,7 @@ def _appendices(r: PortfolioReport, whole: bool) -> list[Flowable]:
             story.append(markup(title, "h3"))
             story.append(
                 listing(
-                    [title, "Vendors", "Annual spend (share)"],
+                    [title, "Vendors", f"Annual spend, {r.currency} (share)"],
                     [[name, f"{count:,}", f"{spend:,.0f}"] for name, count, spend in rows],
                     [70 * mm, 40 * mm, 64 * mm],
                 )

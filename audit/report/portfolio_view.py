@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from audit import words
+from audit.organisation import Money
 from audit.report.view import (
     ACTIVE_FINDINGS,
     RATING_ORDER,
@@ -61,6 +63,8 @@ class PortfolioReport:
     concentration: tuple[tuple[str, tuple[tuple[str, int, float], ...]], ...]
     totals: tuple[tuple[str, str], ...] = field(default=())
     attention: tuple[PortfolioVendor, ...] = ()  # rated high or critical: worst first
+    currency: str = "EUR"  # every spend figure is in it
+    spend_note: str = ""  # the rates used, and what could not be converted
     score_bands: tuple[tuple[str, tuple[int, ...]], ...] = ()  # band -> vendors per tier
 
 
@@ -85,6 +89,27 @@ def _score_bands(rows: Sequence[PortfolioVendor]) -> tuple[tuple[str, tuple[int,
     return tuple((label, tuple(counts[label])) for _, label in SCORE_BANDS)
 
 
+def _spend_note(money: Money, converted_from: set[str], unconverted: list[str]) -> str:
+    """How the spend figures were made: one currency, the dated rates used, what was left out
+    for want of a rate, and how a vendor's spend is shared."""
+    note = f"Annual spend in {money.currency}"
+    if converted_from:
+        rates = ", ".join(
+            f"1 {c} = {money.rates[c]:g} {money.currency}" for c in sorted(converted_from)
+        )
+        note += f", converted at the rates of {money.as_of} ({rates})"
+    note += (
+        ". A vendor's spend is shared equally among its delivery countries, and among its services."
+    )
+    if unconverted:
+        note += (
+            " Not included, for want of a rate in audit.toml [money]: "
+            + "; ".join(unconverted)
+            + "."
+        )
+    return note
+
+
 def build_portfolio_report(
     vendors: Sequence[Any],
     tiers: Mapping[str, str],
@@ -93,16 +118,26 @@ def build_portfolio_report(
     findings: Sequence[tuple[str, FindingFacts]],
     rendered_at: dt.datetime,
     as_of: dt.date | None = None,
+    money: Money | None = None,
 ) -> PortfolioReport:
     """The risk committee's view of every vendor on `as_of` (by default the day it is
     rendered): tiers against ratings, trends, what is late."""
     today = as_of or rendered_at.date()
+    money = money or Money()
     rows = []
+    unconverted: list[str] = []
+    converted_from: set[str] = set()
     tier_rank = {t.value: i for i, t in enumerate(TIER_ORDER)}
     for v in sorted(vendors, key=lambda v: (tier_rank[tiers[v.id]], v.id)):
         history = runs.get(v.id, ())
         last = history[-1] if history else None
         due = next_due[v.id]
+        value, currency = v.contract.annual_value, v.contract.currency
+        spend = None if value is None else money.convert(value, currency)
+        if value is not None and spend is None:
+            unconverted.append(f"{v.id} {value:,.0f} {currency}")
+        elif value is not None and currency not in (None, money.currency):
+            converted_from.add(str(currency))
         rows.append(
             PortfolioVendor(
                 id=v.id,
@@ -117,7 +152,7 @@ def build_portfolio_report(
                 delivery=v.delivery.value,
                 countries=tuple(v.countries),
                 services=tuple(s.value for s in v.services),
-                annual_value=v.contract.annual_value,
+                annual_value=spend,
             )
         )
     ratings = (*(r.value for r in RATING_ORDER), "not assessed")
@@ -142,7 +177,11 @@ def build_portfolio_report(
     def concentration(key: str) -> tuple[tuple[str, int, float], ...]:
         tally: dict[str, list[float]] = {}
         for r in rows:
-            values = {"country": r.countries, "delivery": (r.delivery,), "service": r.services}[key]
+            values = {
+                "country": tuple(words.country(c) for c in r.countries),
+                "delivery": (r.delivery,),
+                "service": tuple(words.service(s) for s in r.services),
+            }[key]
             for value in values:
                 entry = tally.setdefault(value, [0, 0.0])
                 entry[0] += 1
@@ -186,5 +225,7 @@ def build_portfolio_report(
         ),
         totals=totals,
         attention=tuple(attention),
+        currency=money.currency,
+        spend_note=_spend_note(money, converted_from, unconverted),
         score_bands=_score_bands(rows),
     )

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from audit import words
 from audit.content.model import ContentSet, Control
 from audit.model import AnswerType, Rating, Severity, Tier
 from audit.report.method import method_rows, recorded_organisation, requirements
@@ -196,6 +197,19 @@ def _finding_line(f: FindingFacts, content: ContentSet, today: dt.date) -> Findi
     )
 
 
+def _superseded(item: EvidenceFacts, evidence: Sequence[EvidenceFacts]) -> str:
+    """`expired, superseded by #466` for an old document whose newer copy of the same kind is
+    current, so that the register does not read as if both were in force."""
+    if item.state not in ("expired", "deficient"):
+        return ""
+    newer = [
+        e.id
+        for e in evidence
+        if e.kind_label == item.kind_label and e.id > item.id and e.state in ("current", "expiring")
+    ]
+    return f"{item.state}, superseded by #{max(newer)}" if newer else ""
+
+
 def build_vendor_report(
     run: RunFacts,
     history: Sequence[RunFacts],
@@ -267,14 +281,19 @@ def build_vendor_report(
         else f"assessed as of {run.as_of}"
     )
     profile = (
-        ("Services", ", ".join(s.value.replace("_", " ") for s in vendor.services)),
-        ("Delivery", f"{vendor.delivery.value} from {', '.join(vendor.countries)}"),
-        ("Data", ", ".join(d.value.replace("_", " ") for d in vendor.data)),
-        ("Access", ", ".join(a.value for a in vendor.access)),
+        ("Services", ", ".join(words.service(s.value) for s in vendor.services)),
+        (
+            "Delivery",
+            f"{vendor.delivery.value} from {', '.join(words.country(c) for c in vendor.countries)}",
+        ),
+        ("Data", ", ".join(words.data(d.value) for d in vendor.data)),
+        ("Access", ", ".join(words.access(a.value) for a in vendor.access)),
         ("Criticality", vendor.criticality.value),
         (
             "Subcontractors",
-            "; ".join(f"{s.name} ({s.service}, {s.country})" for s in vendor.subcontractors)
+            "; ".join(
+                f"{s.name} ({s.service}, {words.country(s.country)})" for s in vendor.subcontractors
+            )
             or "none declared",
         ),
         ("Relationship owner", vendor.owner),
@@ -312,7 +331,7 @@ def build_vendor_report(
                 e.file_name,
                 e.sha256,
                 e.valid_until.isoformat() if e.valid_until else "does not expire",
-                e.state,
+                _superseded(e, evidence) or e.state,
                 e.basis,
             )
             for e in sorted(evidence, key=lambda e: (e.kind_label, e.id))

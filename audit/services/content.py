@@ -11,7 +11,7 @@ from audit.content.coverage import Coverage, coverage
 from audit.content.library import load_content, yaml_files
 from audit.content.model import Checklist, ContentSet, Control
 from audit.errors import NotFoundError
-from audit.organisation import Organisation
+from audit.organisation import Money, Organisation
 from audit.workspace import Workspace, init_workspace
 
 
@@ -43,8 +43,13 @@ def workspace_content(
             max_bytes=workspace.settings["max_content_bytes"],
         )
 
+    settings = workspace.settings
     organisation = Organisation.of(
-        workspace.settings["organisation_regimes"], workspace.settings["organisation_country"]
+        settings["organisation_regimes"],
+        settings["organisation_country"],
+        Money(
+            settings["money_currency"], settings["money_rates"] or {}, settings["money_rates_as_of"]
+        ),
     )
     if extra or fresh:
         return replace(load(), organisation=organisation)

@@ -440,7 +440,9 @@ def portfolio_report(
         )
         for v in vendors
     }
-    report = build_portfolio_report(vendors, tiers, runs, next_due, findings, rendered_at, as_of)
+    report = build_portfolio_report(
+        vendors, tiers, runs, next_due, findings, rendered_at, as_of, content.organisation.money
+    )
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)
     data = canonical_json(dataclasses.asdict(report))

@@ -40,7 +40,8 @@ def test_csv_with_every_column_imports_and_tiers(dcli, tmp_path: Path) -> None:
         "supports a critical business function +40; financial data +20; "
         "application-level access +6; offshore delivery +15; "
         "delivery or subcontracting from a country without a full EU adequacy decision +10; "
-        "relies on subcontractors (fourth parties) +8; annual spend of 1M or more +10"
+        "relies on subcontractors (fourth parties) +8; "
+        "annual spend of 1M or more: 1,200,000 EUR +10"
     )
     assert acme["points"] == 109
     assert rows["zeta-marketing"]["tier"] == "low"

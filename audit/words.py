@@ -1,0 +1,96 @@
+"""The register's codes in words, for what people read (reports, the dashboard): services, data
+categories, access types and ISO 3166 countries. The codes stay what is stored and matched."""
+
+from __future__ import annotations
+
+import iso3166
+
+from audit.model import Access, DataCategory, Service
+
+SERVICES = {
+    Service.PAYROLL: "payroll",
+    Service.ACCOUNTING: "accounting and finance operations",
+    Service.HR_ADMIN: "HR administration",
+    Service.IT_SERVICES: "IT services",
+    Service.CUSTOMER_SERVICE: "customer service",
+    Service.SALES: "sales",
+    Service.MARKETING: "marketing",
+    Service.DOCUMENT_MANAGEMENT: "document management",
+    Service.DATA_ENTRY: "data entry",
+    Service.LEGAL: "legal services",
+    Service.RESEARCH: "research",
+    Service.ANALYTICS: "analytics",
+    Service.PROCUREMENT: "procurement",
+    Service.LOGISTICS: "logistics",
+}
+DATA = {
+    DataCategory.NONE: "no client data",
+    DataCategory.INTERNAL: "internal business data",
+    DataCategory.PERSONAL: "personal data",
+    DataCategory.SENSITIVE_PERSONAL: "special-category personal data",
+    DataCategory.FINANCIAL: "financial data",
+    DataCategory.PAYMENT_CARD: "payment card data",
+    DataCategory.HEALTH: "health data",
+}
+ACCESS = {
+    Access.NONE: "no access to our systems",
+    Access.APPLICATION: "application access",
+    Access.NETWORK: "network access",
+    Access.PRIVILEGED: "privileged access",
+    Access.PHYSICAL: "physical access to our sites",
+}
+# Shorter names than ISO's formal ones, where a report line would otherwise run long.
+_SHORT = {
+    "GB": "United Kingdom",
+    "US": "United States",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "RU": "Russia",
+    "VN": "Vietnam",
+    "TW": "Taiwan",
+    "IR": "Iran",
+    "SY": "Syria",
+    "LA": "Laos",
+    "BO": "Bolivia",
+    "VE": "Venezuela",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "CZ": "Czechia",
+    "NL": "Netherlands",
+    "PH": "Philippines",
+}
+
+
+def service(code: str) -> str:
+    try:
+        return SERVICES[Service(code)]
+    except ValueError:
+        return code.replace("_", " ")
+
+
+def data(code: str) -> str:
+    try:
+        return DATA[DataCategory(code)]
+    except ValueError:
+        return code.replace("_", " ")
+
+
+def access(code: str) -> str:
+    try:
+        return ACCESS[Access(code)]
+    except ValueError:
+        return code.replace("_", " ")
+
+
+def country(code: str) -> str:
+    """`Morocco (MA)`: the name and the code, so that both readers and filters find it."""
+    if code in _SHORT:
+        return f"{_SHORT[code]} ({code})"
+    try:
+        return f"{iso3166.countries_by_alpha2[code].apolitical_name} ({code})"
+    except KeyError:
+        return code
+
+
+def is_country(code: str) -> bool:
+    return code in iso3166.countries_by_alpha2

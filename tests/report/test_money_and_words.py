@@ -1,0 +1,109 @@
+"""Money is never added across currencies (issue 15, M9), and reports speak in words: the spend
+rules and the portfolio state their currency and the dated rates used, an amount without a rate
+is left out and named; countries and services appear by name; a superseded document is marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from audit.errors import WorkspaceError
+from audit.organisation import Money
+from audit.report.view import EvidenceFacts, _superseded
+from audit.settings import settings_from_text
+from audit.workspace import Workspace
+from tests.report.conftest import invoke
+
+GBP_VENDOR = (
+    "vendors", "add", "--id", "paycare-uk", "--name", "PayCare Payroll Ltd", "--service",
+    "payroll", "--delivery", "onshore", "--country", "GB", "--data", "personal", "--access",
+    "application", "--criticality", "important", "--contract-type", "fixed_price",
+    "--contract-start", "2024-01-01", "--right-to-audit", "--owner", "payroll@client.example",
+    "--annual-value", "450000", "--currency", "GBP",
+)  # fmt: skip
+RATES = '\n[money]\ncurrency = "EUR"\nrates_as_of = 2026-11-30\nrates = { GBP = 1.17 }\n'
+
+
+def reasons(workspace: Workspace, vendor: str) -> list[str]:
+    shown = invoke(workspace, "vendors", "show", vendor, "-f", "json")
+    assert shown.exit_code == 0, shown.output
+    return json.loads(shown.output)[0]["tier_reasons"]
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(out.stdout.split())
+
+
+def test_spend_rules_convert_with_dated_rates_or_say_why_they_did_not(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    assert invoke(assessed, *GBP_VENDOR).exit_code == 0
+    skipped = reasons(assessed, "paycare-uk")
+    assert (
+        "annual spend not compared with the spend rules: 450,000 GBP, not converted: "
+        "audit.toml [money] has no GBP rate" in skipped
+    )
+    assert not any("annual spend of" in r for r in skipped)
+    portfolio = tmp_path / "p.pdf"
+    assert invoke(assessed, "report", "portfolio", "-o", portfolio).exit_code == 0
+    text = pdf_text(portfolio)
+    assert "Not included, for want of a rate in audit.toml [money]: paycare-uk 450,000 GBP" in text
+
+    config = assessed.root / "audit.toml"
+    config.write_text(config.read_text() + RATES)
+    converted = reasons(assessed, "paycare-uk")
+    assert (
+        "annual spend of 250k or more: 526,500 EUR (450,000 GBP at 1.17 of 2026-11-30) +5"
+        in converted
+    )
+    assert invoke(assessed, "report", "portfolio", "-o", portfolio).exit_code == 0
+    text = pdf_text(portfolio)
+    assert "Annual spend, EUR (share)" in text
+    assert "converted at the rates of 2026-11-30 (1 GBP = 1.17 EUR)" in text
+    assert "United Kingdom (GB)" in text and "payroll" in text
+    assert "Not included" not in text
+
+
+def test_rates_need_their_date_and_sound_values() -> None:
+    with pytest.raises(WorkspaceError, match="money.rates needs money.rates_as_of"):
+        settings_from_text("[money]\nrates = { GBP = 1.17 }\n", environ={})
+    with pytest.raises(WorkspaceError, match="the rate must be a positive number"):
+        settings_from_text("[money]\nrates_as_of = 2026-11-30\nrates = { GBP = -1 }\n", environ={})
+    with pytest.raises(WorkspaceError, match="ISO 4217"):
+        settings_from_text('[money]\ncurrency = "euro"\n', environ={})
+    money = Money("EUR", {"USD": 0.92}, dt.date(2026, 11, 30))
+    assert money.convert(100.0, "USD") == pytest.approx(92.0)
+    assert money.convert(100.0, None) == 100.0 and money.convert(100.0, "EUR") == 100.0
+    assert money.convert(100.0, "JPY") is None
+
+
+def test_the_vendor_report_names_countries_and_services(
+    assessed: Workspace, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.pdf"
+    assert invoke(assessed, "report", "archiva-documents", "-o", out).exit_code == 0
+    text = pdf_text(out)
+    assert "Germany (DE)" in text and "document management" in text
+
+
+def test_an_expired_document_with_a_current_successor_is_marked_superseded() -> None:
+    old = EvidenceFacts(82, "Asset inventory", "a-2025.md", "a" * 64, dt.date(2026, 9, 30),
+                        "expired", "")  # fmt: skip
+    new = EvidenceFacts(466, "Asset inventory", "a-2026.md", "b" * 64, dt.date(2027, 9, 30),
+                        "current", "")  # fmt: skip
+    alone = EvidenceFacts(90, "Pentest report", "p.pdf", "c" * 64, dt.date(2026, 1, 1),
+                          "expired", "")  # fmt: skip
+    assert _superseded(old, [old, new, alone]) == "expired, superseded by #466"
+    assert _superseded(new, [old, new, alone]) == ""
+    assert _superseded(alone, [old, new, alone]) == ""
+
+
+def test_an_unknown_country_code_is_refused_in_words(assessed: Workspace) -> None:
+    result = invoke(assessed, "vendors", "edit", "archiva-documents", "--country", "XX")
+    assert result.exit_code == 2
+    assert "'XX' is not an ISO 3166 country code" in " ".join(result.output.split())
