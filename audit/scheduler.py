@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import schedule
 
-from audit.services.automation import Action, Jobs
+from audit.services.automation import Jobs
 from audit.services.database import exclusive
+from audit.services.ledger import Action
 from audit.workspace import Workspace
 
 log = logging.getLogger("audit.scheduler")

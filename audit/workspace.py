@@ -107,11 +107,19 @@ class Workspace:
 
 
 def resolve_root(option: Path | None) -> Path:
-    """The workspace folder from `--workspace`, then AUDIT_WORKSPACE, then the current folder."""
+    """The workspace folder from `--workspace`, then AUDIT_WORKSPACE, then the current folder or
+    the nearest folder above it that is a workspace (as git finds its repository), so that a
+    command run in `questionnaires/` works on the workspace it is in."""
     if option is not None:
         return option
     env = os.environ.get(ENV_WORKSPACE)
-    return Path(env) if env else Path.cwd()
+    if env:
+        return Path(env)
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "checklists").is_dir() and (folder / "policies").is_dir():
+            return folder
+    return here
 
 
 def open_workspace(root: Path) -> Workspace:

@@ -114,6 +114,18 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("vendor-audit")
+        except PackageNotFoundError:
+            shown = "unknown (not installed)"
+        typer.echo(f"vendor-audit {shown}")
+        raise typer.Exit
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -127,6 +139,12 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = State(workspace, debug)
 

@@ -166,6 +166,13 @@ def assess(
         counts[f.status] = counts.get(f.status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none"
     out.print(f"findings touched by this run: {summary}; sha256 {result.sha256}", markup=False)
+    previous = assessment.previous
+    if previous is not None and previous.sha256 == result.sha256 and not assessment.preview:
+        out.print(
+            f"nothing changed since run #{previous.id}: the same answers, evidence, content and "
+            "date give the same result (recorded again, as a dated confirmation)",
+            markup=False,
+        )
 
 
 def _assess_all(ctx: typer.Context, day: dt.date, tier: Tier | None, fmt: Format) -> None:

@@ -22,7 +22,7 @@ from audit.cli.params import (
 from audit.inputs import printable
 
 if TYPE_CHECKING:
-    from audit.services.automation import Action
+    from audit.services.ledger import Action
 
 out = console()
 

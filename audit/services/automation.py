@@ -1,4 +1,4 @@
-"""The scheduler's jobs. Every job action is recorded in the ledger under a key
+"""The scheduler's jobs. Every job action is recorded in the ledger (services/ledger.py) under a key
 that names it exactly (the questionnaire, the reminder offset, the evidence and threshold, the
 finding and its due date), so running a job twice, or after a restart, repeats nothing."""
 
@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-
-from sqlmodel import col, select
 
 from audit.due import assessments_due, evidence_due
 from audit.notify import DEFAULT_FROM, NotDeliverableError, Notice, Outbox, smtp_config
 from audit.questionnaire.mail import reminder_message
 from audit.services.batch import assess_all, fresh_submissions
 from audit.services.content import workspace_content
-from audit.services.database import exclusive, reading, transaction
+from audit.services.database import exclusive, reading
 from audit.services.due import Snapshot, snapshot
 from audit.services.evidence import verify_evidence
+from audit.services.ledger import Action, record, record_all
 from audit.services.links import issue_link, links_in_use
 from audit.services.questionnaires import (
     issue_questionnaire,
@@ -29,50 +26,8 @@ from audit.services.questionnaires import (
     requester,
 )
 from audit.store import bulk
-from audit.store.tables import LedgerRow, utcnow
 from audit.vendor import Vendor
 from audit.workspace import Workspace
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    job: str
-    vendor_id: str | None
-    key: str
-    detail: str
-
-
-def _record_all(
-    workspace: Workspace, entries: list[tuple[Action, dict[str, Any]]], as_of: dt.date
-) -> list[Action]:
-    """Record actions once, in one transaction; returns those recorded now (a key already
-    there means another run did that action, so it is left out)."""
-    if not entries:
-        return []
-    with transaction(workspace) as session:
-        taken = bulk.ledger_keys_among(session, [a.key for a, _ in entries])
-        fresh = [(a, d) for a, d in entries if a.key not in taken]
-        now = utcnow()
-        bulk.insert_ledger(
-            session,
-            [
-                {
-                    "key": action.key,
-                    "job": action.job,
-                    "vendor_id": action.vendor_id,
-                    "as_of": as_of,
-                    "detail": json.dumps({"summary": action.detail, **detail}, default=str),
-                    "created_at": now,
-                }
-                for action, detail in fresh
-            ],
-        )
-    return [a for a, _ in fresh]
-
-
-def _record(workspace: Workspace, action: Action, as_of: dt.date, detail: dict[str, Any]) -> bool:
-    """Record an action once; False when its key was already there (another run did it)."""
-    return bool(_record_all(workspace, [(action, detail)], as_of))
 
 
 def _recipients(vendor: Vendor, internal: bool) -> tuple[str, ...]:
@@ -139,7 +94,7 @@ class Jobs:
         problem = self._queue(Notice(action.key, to, subject, body), action.vendor_id or "")
         if problem is not None:
             return problem
-        recorded = _record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
+        recorded = record(self.workspace, action, self.as_of, {"to": to, "subject": subject})
         return self._remember([action])[0] if recorded else None
 
     def reassess_new_submissions(self) -> list[Action]:
@@ -158,7 +113,7 @@ class Jobs:
             scored = outcome.scored
             detail = f"run #{scored.run_id}: score {scored.score:.1f}, rating {scored.rating}"
             done = Action("reassess", vendor_id, key, detail)
-            if _record(self.workspace, done, self.as_of, {"run": scored.run_id}):
+            if record(self.workspace, done, self.as_of, {"run": scored.run_id}):
                 actions += self._remember([done])
         if todo:
             self._snap = None  # new runs move the vendors' next assessments
@@ -197,7 +152,7 @@ class Jobs:
                 vendor.id,
             )
             actions += [problem] if problem is not None else []
-            if _record(self.workspace, action, self.as_of, {"questionnaire": questionnaire.id}):
+            if record(self.workspace, action, self.as_of, {"questionnaire": questionnaire.id}):
                 actions += self._remember([action])
             self._snap = None  # a new questionnaire is waiting for answers
         return actions
@@ -263,9 +218,7 @@ class Jobs:
         if problem is not None:
             return [problem]
         detail = {"message": digest_key, "to": to}
-        return self._remember(
-            _record_all(self.workspace, [(a, detail) for a, _ in new], self.as_of)
-        )
+        return self._remember(record_all(self.workspace, [(a, detail) for a, _ in new], self.as_of))
 
     def warn_evidence(self) -> list[Action]:
         """Warn relationship owners before evidence expires (policy offsets) and when it has."""
@@ -339,9 +292,7 @@ class Jobs:
             "integrity", None, key, f"{checked} stored file(s) rehashed, {len(damaged)} damaged"
         )
         detail = {"checked": checked, "damaged": len(damaged)}
-        return actions + self._remember(
-            _record_all(self.workspace, [(summary, detail)], self.as_of)
-        )
+        return actions + self._remember(record_all(self.workspace, [(summary, detail)], self.as_of))
 
     def flag_overdue_findings(self) -> list[Action]:
         """Tell each finding's owner (else the relationship owner) what is past due."""
@@ -408,8 +359,3 @@ def run_jobs(workspace: Workspace, as_of: dt.date, now: dt.datetime | None = Non
         for _, job in jobs.all():
             actions += job()
     return actions
-
-
-def ledger(workspace: Workspace) -> list[LedgerRow]:
-    with reading(workspace) as session:
-        return list(session.exec(select(LedgerRow).order_by(col(LedgerRow.id))).all())

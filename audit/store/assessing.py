@@ -32,6 +32,7 @@ class RunSummary:
     as_of: dt.date
     score: float
     rating: str
+    sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ _VENDOR_EVIDENCE = (
 )
 
 _NEWEST_RUN = (
-    sa.select(_RUN.c.id, _RUN.c.as_of, _RUN.c.score, _RUN.c.rating)
+    sa.select(_RUN.c.id, _RUN.c.as_of, _RUN.c.score, _RUN.c.rating, _RUN.c.sha256)
     .where(_RUN.c.vendor_id == sa.bindparam("vendor_id"))
     .order_by(_RUN.c.as_of.desc(), _RUN.c.id.desc())
     .limit(1)

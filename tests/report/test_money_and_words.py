@@ -107,3 +107,24 @@ def test_an_unknown_country_code_is_refused_in_words(assessed: Workspace) -> Non
     result = invoke(assessed, "vendors", "edit", "archiva-documents", "--country", "XX")
     assert result.exit_code == 2
     assert "'XX' is not an ISO 3166 country code" in " ".join(result.output.split())
+
+
+def test_version_subfolder_workspace_and_an_unchanged_reassessment(
+    assessed: Workspace, monkeypatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    shown = CliRunner().invoke(app, ["--version"])
+    assert shown.exit_code == 0 and shown.output.startswith("vendor-audit ")
+    inside = assessed.root / "questionnaires"
+    inside.mkdir(exist_ok=True)
+    monkeypatch.delenv("AUDIT_WORKSPACE", raising=False)
+    monkeypatch.chdir(inside)
+    listed = CliRunner().invoke(app, ["vendors", "list", "-f", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert "archiva-documents" in listed.output  # the workspace above the current folder
+    again = invoke(assessed, "assess", "archiva-documents", "--as-of", "2026-12-14")
+    assert again.exit_code == 0
+    assert "nothing changed since run #" in " ".join(again.output.split())
