@@ -29,8 +29,43 @@ class State:
         return open_workspace(resolve_root(self.workspace_option))
 
 
+# `audit --help` lists the commands in the order of an audit cycle, not of registration.
+COMMAND_ORDER = (
+    "init",
+    "demo",
+    "vendors",
+    "questionnaire",
+    "review",
+    "evidence",
+    "assess",
+    "history",
+    "diff",
+    "findings",
+    "report",
+    "verify",
+    "keys",
+    "due",
+    "scheduler",
+    "serve",
+    "checklists",
+)
+
+
 class AuditGroup(TyperGroup):
     """Turns AuditError into its exit code and message; tracebacks only with --debug."""
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command = super().get_command(ctx, name)
+        if command is not None and command.help and not command.short_help:
+            # the listing shows the first paragraph as one line, not broken where the
+            # docstring's lines break
+            command.short_help = " ".join(command.help.split("\n\n")[0].split())
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: index for index, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
     def invoke(self, ctx: Any) -> Any:
         try:

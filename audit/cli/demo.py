@@ -30,6 +30,14 @@ def portfolio_root() -> Path:
     return builtin_root() / "examples" / "portfolio"
 
 
+def _shown_path(path: Path) -> str:
+    """The path as typed from the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _fresh_demo_folder(folder: Path) -> Path:
     """A clean folder for the demo; only a folder the demo itself made is ever removed."""
     if folder.exists():
@@ -402,3 +410,11 @@ def demo(
     _triage(workspace)
     _reports(workspace, root / "reports")
     _scheduler(workspace)
+    out.rule("Explore it")
+    shown = _shown_path(workspace.root)
+    out.print(
+        f"the demo's workspace is {shown}: for example `audit -w {shown} vendors list`, "
+        f"`audit -w {shown} findings show ID`, `audit -w {shown} serve`; its signing "
+        f"certificate, for `audit verify --cert`: `audit -w {shown} keys export-cert`",
+        markup=False,
+    )

@@ -12,6 +12,7 @@ from audit.cli.app import state
 from audit.cli.console import console
 from audit.cli.output import Format, page_size, render
 from audit.cli.params import (
+    LARGEST_ID,
     AsOfOption,
     FormatOption,
     LimitOption,
@@ -112,6 +113,20 @@ def list_(
     ]
     columns = ["id", "vendor", "kind", "valid_until", "state", "file", "sha256"]
     render(rows, columns, fmt, title="Evidence", wide=wide, offset=offset, total=total)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    evidence_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="File, or folder to write it in under its own name."),
+    ] = Path("."),
+) -> None:
+    """Write a stored document back out under its own name, after checking its SHA-256."""
+    path, name = services.evidence.export_evidence(state(ctx).workspace(), evidence_id, output)
+    out.print(f"evidence #{evidence_id} ({name}) written to {path}", markup=False)
 
 
 @app.command()

@@ -326,14 +326,15 @@ def list_(
 @app.command()
 def show(
     ctx: typer.Context,
-    questionnaire_id: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE")],
+    questionnaire_id: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE|VENDOR")],
     version: Annotated[
         int | None,
         typer.Option(min=1, max=LARGEST_ID, help="Submission version (default newest)."),
     ] = None,
     fmt: FormatOption = Format.TABLE,
 ) -> None:
-    """The answers of one submission; earlier versions stay readable with --version."""
+    """The answers of one submission (a vendor's id: its newest answered questionnaire);
+    earlier versions stay readable with --version."""
     submission, answers = services.show_submission(
         state(ctx).workspace(), questionnaire_id, version
     )
@@ -343,7 +344,8 @@ def show(
     ]
     by = f" by {submission.completed_by}" if submission.completed_by else ""
     title = (
-        f"{questionnaire_id} version {submission.version} ({submission.status}{by}), imported "
+        f"{submission.questionnaire_id} version {submission.version} ({submission.status}{by}), "
+        "imported "
         f"{submission.imported_at:%Y-%m-%d %H:%M} from {submission.source_name}"
     )
     render(rows, ["control", "answer", "comment", "evidence"], fmt, title=title)

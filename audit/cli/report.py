@@ -125,7 +125,17 @@ def verify(
     if refused:  # a file that is not there (or a certificate that is not one) is bad input
         raise InputError(f"{len(refused)} of {len(pdfs)} not checked: " + "; ".join(refused))
     if failed:
-        raise CheckFailedError("verification failed: " + "; ".join(failed))
+        untrusted = any("trusted signer" in f for f in failed)
+        raise CheckFailedError(
+            "verification failed: " + "; ".join(failed),
+            hint=(
+                "a report signed in another workspace is trusted with --cert FILE, the "
+                "certificate its signer exports with `audit keys export-cert` (the demo's: "
+                "audit -w .audit/demo keys export-cert)"
+            )
+            if untrusted
+            else "",
+        )
 
 
 keys = typer.Typer(help="The workspace's signing identity.", no_args_is_help=True)

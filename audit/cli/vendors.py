@@ -210,6 +210,13 @@ def list_(
     ]
     columns = ["vendor", "tier", "tier_reasons", "last_rating", "next_due"]
     render(rows, columns, fmt, title="Vendors", wide=wide, paged=True, limit=limit, offset=offset)
+    demo = state(ctx).workspace().root / ".audit" / "demo"
+    if not rows and fmt is Format.TABLE and (demo / "checklists").is_dir():
+        console(stderr=True).print(
+            "the register is empty; `make demo` (or `audit demo`) keeps its portfolio in its own "
+            "workspace: audit -w .audit/demo vendors list",
+            markup=False,
+        )
 
 
 @app.command()

@@ -167,6 +167,7 @@ def build_pdf(
         author=one_line(author),
         creator="vendor-audit",
         invariant=1,
+        initialFontName=BODY,  # else the canvas declares Helvetica, which is not embedded
     )
     frame = Frame(MARGIN, MARGIN, CONTENT_WIDTH, FRAME_HEIGHT, id="body")
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus.tables import CellStyle
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 BODY, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
@@ -55,6 +57,11 @@ def register_fonts() -> None:
     ):
         pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
     pdfmetrics.registerFontFamily(BODY, normal=BODY, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    # ReportLab's defaults name Helvetica (a chart's starting state, a table cell's font): it
+    # would be declared in every report without being embedded. Everything we draw names its
+    # font; the defaults follow, so that every font in a report is embedded.
+    STATE_DEFAULTS["fontName"] = BODY
+    CellStyle.fontname = BODY
 
 
 @cache

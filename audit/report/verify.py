@@ -160,7 +160,14 @@ def _verify_pdf(pdf: bytes, trusted: asn1_x509.Certificate | None) -> Verificati
         )
     )
     if trusted is None:
-        checks.append(Check("trusted signer", False, "no certificate to trust: pass --cert"))
+        checks.append(
+            Check(
+                "trusted signer",
+                False,
+                "no certificate to trust: this workspace has no signing certificate; pass "
+                "--cert with the signer's (they write it with `audit keys export-cert`)",
+            )
+        )
     else:
         checks.append(
             Check(

@@ -276,3 +276,29 @@ def verify_evidence(
         if (problem := problems[sha]) is not None
     ]
     return len(problems), damaged
+
+
+def export_evidence(workspace: Workspace, evidence_id: int, target: Path) -> tuple[Path, str]:
+    """Copy a stored document out of the store, checked against its SHA-256 first, to `target`
+    (a folder: the file's own name in it). Returns where it went and the name it had."""
+    with reading(workspace) as session:
+        row = session.get(EvidenceRow, evidence_id)
+    if row is None:
+        raise InputError(
+            f"no evidence #{evidence_id}", hint="`audit evidence list VENDOR` shows the ids"
+        )
+    store = BlobStore(workspace.evidence_dir)
+    if (problem := store.problem(row.sha256)) is not None:
+        raise InputError(
+            f"evidence #{evidence_id} ({row.file_name}): the stored copy is {problem}",
+            hint="add the original again with `audit evidence add` to repair the store",
+        )
+    name = Path(row.file_name).name or f"evidence-{evidence_id}"
+    path = target / name if target.is_dir() else target
+    if path.exists():
+        raise InputError(f"{path} exists; nothing was written", hint="choose another -o")
+    try:
+        path.write_bytes(store.path_for(row.sha256).read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    return path, row.file_name

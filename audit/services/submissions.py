@@ -311,8 +311,23 @@ def list_questionnaires(
 def show_submission(
     workspace: Workspace, questionnaire_id: str, version: int | None = None
 ) -> tuple[SubmissionRow, Sequence[AnswerRow]]:
-    """One submission of a questionnaire (the newest unless a version is given), with answers."""
+    """One submission of a questionnaire (the newest unless a version is given), with answers.
+    A vendor's id stands for its newest questionnaire that has a submission."""
     with reading(workspace) as session:
+        if queries.questionnaire(session, questionnaire_id) is None and queries.vendor(
+            session, questionnaire_id
+        ):
+            answered = [
+                q
+                for q in queries.questionnaires(session, questionnaire_id)
+                if q.part == "vendor" and queries.submissions(session, q.id)
+            ]
+            if not answered:
+                raise NotFoundError(
+                    f"vendor '{questionnaire_id}' has returned no questionnaire yet",
+                    hint="`audit questionnaire list VENDOR` shows what was issued",
+                )
+            questionnaire_id = max(answered, key=lambda q: (q.issued, q.id)).id
         if queries.questionnaire(session, questionnaire_id) is None:
             raise NotFoundError(
                 f"no questionnaire '{questionnaire_id}'",

@@ -150,6 +150,9 @@ def test_a_report_has_its_real_creation_date_and_the_workspaces_file_mode(
     ).stdout
     created = next(line for line in info.splitlines() if line.startswith("CreationDate"))
     assert str(dt.date.today().year) in created and "2000" not in created
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True)
+    listed = fonts.stdout.splitlines()[2:]
+    assert listed and all(" yes " in line for line in listed), fonts.stdout  # all embedded
     mask = os.umask(0o022)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask

@@ -5,6 +5,7 @@ is left out and named; countries and services appear by name; a superseded docum
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -128,3 +129,50 @@ def test_version_subfolder_workspace_and_an_unchanged_reassessment(
     again = invoke(assessed, "assess", "archiva-documents", "--as-of", "2026-12-14")
     assert again.exit_code == 0
     assert "nothing changed since run #" in " ".join(again.output.split())
+
+
+def test_stored_evidence_comes_back_out_under_its_name(assessed: Workspace, tmp_path: Path) -> None:
+    listed = json.loads(
+        invoke(assessed, "evidence", "list", "archiva-documents", "-f", "json").output
+    )
+    first = listed[0]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = invoke(assessed, "evidence", "export", first["id"], "-o", folder)
+    assert result.exit_code == 0, result.output
+    written = folder / first["file"]
+    assert hashlib.sha256(written.read_bytes()).hexdigest() == first["sha256"]
+    again = invoke(assessed, "evidence", "export", first["id"], "-o", folder)
+    assert again.exit_code == 2 and "exists; nothing was written" in again.output
+    missing = invoke(assessed, "evidence", "export", 999999, "-o", folder)
+    assert missing.exit_code == 2 and "no evidence #999999" in missing.output
+
+
+def test_a_vendor_id_shows_its_newest_answers_and_help_follows_the_audit_cycle(
+    assessed: Workspace,
+) -> None:
+    shown = invoke(assessed, "questionnaire", "show", "archiva-documents")
+    assert shown.exit_code == 0, shown.output
+    assert "Q-archiva-documents-20261102 version" in " ".join(shown.output.split())
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    listing = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"}).output
+    order = [listing.index(f"│ {name} ") for name in ("init", "vendors", "assess", "report")]
+    assert order == sorted(order)
+
+
+def test_an_untrusted_report_says_how_to_trust_it(assessed: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    assert invoke(assessed, "report", "archiva-documents", "-o", out).exit_code == 0
+    other = tmp_path / "other"  # a committee member's own workspace, which signed nothing
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    assert CliRunner().invoke(app, ["init", str(other)]).exit_code == 0
+    result = CliRunner().invoke(app, ["-w", str(other), "verify", str(out)])
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "no certificate to trust" in text and "audit keys export-cert" in text
