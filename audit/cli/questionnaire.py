@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from audit.services.submissions import Checked, Imported
 
 out = console()
+err = console(stderr=True)
 
 OutputOption = Annotated[
     Path | None,
@@ -61,6 +62,14 @@ def _print_issued(result: Issued) -> None:
             else "queued in the outbox (no SMTP server configured)"
         )
         out.print(f"e-mail to {', '.join(delivery.to)}: {state_text}; {delivery.queued}")
+    if result.still_open:
+        err.print(
+            f"note: {', '.join(result.still_open)} (the same part, issued before) "
+            f"{'is' if len(result.still_open) == 1 else 'are'} still open, with no final "
+            "answers: the vendor now has more than one to answer; the newest final submission "
+            "of any of them is what an assessment uses",
+            markup=False,
+        )
 
 
 def _print_imported(result: Imported) -> None:
@@ -83,6 +92,8 @@ def _print_imported(result: Imported) -> None:
         out.print(f"unanswered: {', '.join(result.unanswered)}")
     if result.status == "draft":
         out.print("a draft is kept but never assessed; `audit assess --include-draft` previews it")
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
 
 
 @app.command()

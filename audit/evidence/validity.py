@@ -171,3 +171,24 @@ def _window(kind: EvidenceKind, item: EvidenceDates, bridges: Iterable[EvidenceD
             basis += f"; bridge letter to {extended}"
             until = extended
     return Validity(None, until, basis)
+
+
+def date_warnings(
+    name: str, kind: EvidenceKind | None, label: str, dates: EvidenceDates, today: dt.date
+) -> list[str]:
+    """What is odd about a document's dates on the day it arrives, said before it is assessed:
+    a date after today (a typo, or a document not yet in force), or a document already past its
+    validity, which will count for nothing."""
+    warnings = [
+        f"'{name}': {field.replace('_', ' ')} {day} is after today ({today})"
+        for field in ("issued", "period_end", "audited")
+        if (day := getattr(dates, field)) is not None and day > today
+    ]
+    if kind is not None and not warnings:
+        window = validity(kind, dates)
+        if window.defect is None and window.valid_until is not None and window.valid_until < today:
+            warnings.append(
+                f"'{name}' ({label}) was current until {window.valid_until}: it proves nothing "
+                "on today's date; send a newer one"
+            )
+    return warnings

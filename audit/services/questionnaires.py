@@ -55,6 +55,7 @@ class Issued:
     data: bytes
     delivery: Delivery | None = None
     link: IssuedLink | None = None
+    still_open: tuple[str, ...] = ()  # the same part, issued before, with no final answers yet
 
 
 def requester(workspace: Workspace, vendor: Vendor) -> Requester:
@@ -131,6 +132,12 @@ def issue_questionnaire(
     previous = previous_answers(workspace, vendor_id, part)
     with reading(workspace) as session:
         questionnaire_id = _new_id(session, part, vendor_id, issued)
+        still_open = tuple(
+            q.id
+            for q in queries.questionnaires(session, vendor_id)
+            if q.part == part.value
+            and not any(s.status == "final" for s in queries.submissions(session, q.id))
+        )
     questionnaire = build_questionnaire(
         questionnaire_id,
         part=part,
@@ -159,7 +166,7 @@ def issue_questionnaire(
     delivery = (
         send_questionnaire(workspace, vendor, questionnaire, path, data, made) if send else None
     )
-    return Issued(questionnaire, path, data, delivery, made)
+    return Issued(questionnaire, path, data, delivery, made, still_open)
 
 
 def _record(

@@ -3,6 +3,7 @@ with its evidence, check one without a workspace, list and show what was submitt
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from audit.content.model import ContentSet
 from audit.errors import ContentError, InputError, NotFoundError, Problem
 from audit.evidence.store import BlobStore
+from audit.evidence.validity import EvidenceDates, date_warnings
 from audit.model import Respondent, SubmissionStatus
 from audit.questionnaire.channels import read_filled
 from audit.questionnaire.document import (
@@ -55,6 +57,7 @@ class Imported:
     evidence_new: int
     evidence_known: int
     duplicate: bool = False  # the same bytes were imported before; nothing was stored
+    warnings: tuple[str, ...] = ()  # odd evidence dates, said on arrival (nothing refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +233,30 @@ def _store(
         item.file: (blob.sha256, blob.size)
         for item, blob in zip(parsed.declared, puts, strict=True)
     }
+    policy = workspace_content(workspace).policy
     with transaction(workspace) as session:
-        recorded = record_submission(
-            session, workspace_content(workspace).policy, row, parsed, stored, source, sha
+        recorded = record_submission(session, policy, row, parsed, stored, source, sha)
+    today = dt.date.today()
+    warnings = [
+        warning
+        for item in parsed.declared
+        for warning in date_warnings(
+            item.file,
+            policy.evidence_kinds.get(item.kind),
+            policy.evidence_kinds[item.kind].label
+            if item.kind in policy.evidence_kinds
+            else item.kind,
+            EvidenceDates(
+                item.kind,
+                item.issued,
+                item.expires,
+                item.period_end,
+                item.period_start,
+                item.audited,
+            ),
+            today,
         )
+    ]
     return Imported(
         row.id,
         row.vendor_id,
@@ -246,6 +269,7 @@ def _store(
         parsed.unconfirmed,
         recorded.evidence_new,
         recorded.evidence_known,
+        warnings=tuple(warnings),
     )
 
 

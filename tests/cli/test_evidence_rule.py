@@ -108,3 +108,23 @@ def test_only_for_must_name_questions_that_ask_for_the_documents_kind(
     assert "only_for names SVC-SLA-03, which does not ask for a document of its kind" in (
         " ".join(result.output.split())
     )
+
+
+def test_odd_evidence_dates_are_said_on_arrival(
+    dcli,
+    issued: Path,  # noqa: F811
+) -> None:
+    future = (dt.date.today() + dt.timedelta(days=150)).isoformat()
+    evidence = [
+        {"file": "future.pdf", "kind": "information_security_policy", "issued": future},
+        {"file": "old.pdf", "kind": "information_security_policy", "issued": "2019-01-01"},
+    ]
+    for name in ("future.pdf", "old.pdf"):
+        (issued.parent / name).write_bytes(f"%PDF-1.4 {name}\n".encode())
+    fill(issued, {}, evidence=evidence)
+    result = dcli("questionnaire", "import", issued, "--allow-unanswered")
+    assert result.exit_code == 0, result.output  # said, not refused: the officer decides
+    text = " ".join(result.output.split())
+    assert f"warning: 'future.pdf': issued {future} is after today" in text
+    assert "warning: 'old.pdf' (Information security policy) was current until" in text
+    assert "it proves nothing on today's date" in text

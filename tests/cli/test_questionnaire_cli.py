@@ -295,3 +295,10 @@ def test_text_from_users_is_printed_as_written(
     shown = dcli("vendors", "show", "acme-ops")
     assert shown.exit_code == 0, shown.output
     assert name in shown.output and "💯" not in shown.output
+
+
+def test_issuing_again_while_one_is_open_says_so(dcli, issued: Path) -> None:
+    again = dcli("questionnaire", "issue", VENDOR, "-o", issued.parent / "again.yaml")
+    assert again.exit_code == 0, again.output
+    text = " ".join(again.output.split())
+    assert "Q-harbourline-contact-20261123 (the same part, issued before) is still open" in text
