@@ -37,13 +37,16 @@ class DeclaredEvidence:
 
 
 def name_problem(name: str) -> str | None:
-    """Evidence names are plain file names sent with the questionnaire, never paths."""
+    """Evidence is named as it sits beside the questionnaire: a file name, or a path into a
+    folder there (`policies/infosec.pdf`), never a full path or one that leads outside."""
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
         return "is a full path; give only the file's name and send the file with the questionnaire"
     if ".." in PurePosixPath(name).parts or ".." in PureWindowsPath(name).parts:
         return "points outside the folder ('..'); send the file with the questionnaire"
-    if "/" in name or "\\" in name or name in (".", ""):
-        return "is a path; give only the file's name and put the file next to the questionnaire"
+    if "\\" in name:
+        return "separates folders with '\\'; write them with '/', such as policies/infosec.pdf"
+    if name in (".", "") or any(part in ("", ".") for part in name.split("/")):
+        return "is not a file's name (an empty or '.' folder in it)"
     if one_line_problem(name) is not None or len(name) > NAME_LIMIT:
         return f"is not a usable file name (control characters, or over {NAME_LIMIT} characters)"
     return None
@@ -216,7 +219,8 @@ def _declared_file(
             problem(where, f"'{name}' ({kind.label}) needs its {DATE_WORDS[key]}")
     limit = _only_for(name, item.only_for, asking.get(kind_id, ()), problem)
     path = directory / name
-    if path.is_symlink():
+    steps = [directory / Path(*Path(name).parts[: i + 1]) for i in range(len(Path(name).parts))]
+    if any(step.is_symlink() for step in steps):
         problem(item.file.where, f"'{name}' is a shortcut (symbolic link); send the file itself")
         return None
     if not path.exists():

@@ -302,3 +302,31 @@ def test_issuing_again_while_one_is_open_says_so(dcli, issued: Path) -> None:
     assert again.exit_code == 0, again.output
     text = " ".join(again.output.split())
     assert "Q-harbourline-contact-20261123 (the same part, issued before) is still open" in text
+
+
+def test_evidence_may_sit_in_folders_beside_the_questionnaire(dcli, issued: Path) -> None:
+    folder = issued.parent / "policies" / "2026"
+    folder.mkdir(parents=True)
+    (folder / "infosec.pdf").write_bytes(b"%PDF-1.4 policy\n")
+    kind = {"kind": "information_security_policy", "issued": "2026-10-01"}
+    fill(issued, {}, evidence=[{"file": "policies/2026/infosec.pdf", **kind}])
+    result = dcli("questionnaire", "import", issued, "--allow-unanswered")
+    assert result.exit_code == 0, result.output
+    assert "evidence 1 new" in result.output
+    listed = json.loads(dcli("evidence", "list", VENDOR, "-f", "json").output)
+    assert [e["file"] for e in listed] == ["policies/2026/infosec.pdf"]
+
+
+def test_a_folder_that_is_a_shortcut_or_a_windows_path_is_refused(dcli, issued: Path) -> None:
+    outside = issued.parent.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "infosec.pdf").write_bytes(b"%PDF-1.4 policy\n")
+    (issued.parent / "linked").symlink_to(outside, target_is_directory=True)
+    kind = {"kind": "information_security_policy", "issued": "2026-10-01"}
+    files = [{"file": "linked/infosec.pdf", **kind}, {"file": "docs\\\\infosec.pdf", **kind}]
+    fill(issued, {}, evidence=files)
+    result = dcli("questionnaire", "import", issued, "--allow-unanswered")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "'linked/infosec.pdf' is a shortcut (symbolic link)" in out
+    assert "separates folders with '\\'" in out
