@@ -150,14 +150,18 @@ def _only_for(
     if isinstance(value, str):
         value = value.replace(",", ";").split(";")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problem(written.where, f"'{name}': only_for lists question ids, e.g. [SEC-GOV-01]")
+        problem(
+            written.where,
+            f"'{name}': list the questions it is limited to by their IDs, e.g. "
+            "SEC-GOV-01; SEC-GOV-02",
+        )
         return ()
     chosen = tuple(dict.fromkeys(v.strip().upper() for v in value if v.strip()))
     wrong = [c for c in chosen if c not in asking]
     if wrong:
         problem(
             written.where,
-            f"'{name}': only_for names {', '.join(wrong)}, which "
+            f"'{name}' is limited to {', '.join(wrong)}, which "
             + ("does" if len(wrong) == 1 else "do")
             + " not ask for a document of its kind"
             + (

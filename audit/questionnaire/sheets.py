@@ -25,6 +25,7 @@ from audit.questionnaire.sheetstyle import (
     CONFIRM,
     DATE_COLUMNS,
     MARKER,
+    ONLY_FOR,
     STATUS_LABEL,
 )
 
@@ -228,7 +229,15 @@ class _Reader:
                         file.where.problem("dates are given but no file name; name the file")
                     )
                 continue
-            self.files.append(DeclaredFile(file=file, kind=kind, dates=dates, where=file.where))
+            self.files.append(
+                DeclaredFile(
+                    file=file,
+                    kind=kind,
+                    dates=dates,
+                    where=file.where,
+                    only_for=self._written(sheet, row, columns, ONLY_FOR),
+                )
+            )
 
 
 def read_workbook(path: Path, source: str) -> Filled:

@@ -51,7 +51,9 @@ EVIDENCE_COLUMNS = {
     "Start of period covered": 16,
     "End of period covered": 16,
     "Last audit by the certifier": 18,
+    "Only for these questions (optional)": 26,
 }
+ONLY_FOR = "Only for these questions (optional)"
 DATE_COLUMNS = {
     "issued": "Issue date",
     "expires": "Expiry date",

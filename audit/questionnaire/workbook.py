@@ -40,6 +40,7 @@ from audit.questionnaire.sheetstyle import (
     INSTRUCTIONS_SHEET,
     LEFT_WRAP,
     LISTS_SHEET,
+    ONLY_FOR,
     OPEN,
     SECTION_FILL,
     SPEC_SHEET,
@@ -241,7 +242,9 @@ class _Writer:
             1,
             "Name each file you send in the File name column, with the dates its row asks for "
             f"(written like {DATE_EXAMPLE}). Send several files of one kind on the extra rows "
-            "below, choosing the kind from the list.",
+            "below, choosing the kind from the list. A document counts for every question that "
+            "asks for its kind; to limit one to some questions, list their IDs in the last "
+            "column (e.g. SEC-GOV-01; SEC-GOV-02).",
         )
         header(sheet, 3, EVIDENCE_COLUMNS)
         sheet.print_title_rows = "3:3"
@@ -293,7 +296,7 @@ class _Writer:
         for index, name in enumerate(EVIDENCE_COLUMNS, start=1):
             cell = sheet.cell(row, index, values.get(name))
             cell.alignment, cell.border = WRAP, THIN
-            if name == "File name" or (name == "Document kind" and open_kind):
+            if name in ("File name", ONLY_FOR) or (name == "Document kind" and open_kind):
                 cell.protection, cell.fill = OPEN, INPUT_FILL
             if name in DATE_COLUMNS.values():
                 cell.protection, cell.number_format = OPEN, DATE_FORMAT

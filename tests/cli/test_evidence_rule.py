@@ -105,7 +105,7 @@ def test_only_for_must_name_questions_that_ask_for_the_documents_kind(
     fill(issued, {}, evidence=[bogus])
     result = dcli("questionnaire", "import", issued, "--allow-unanswered")
     assert result.exit_code != 0
-    assert "only_for names SVC-SLA-03, which does not ask for a document of its kind" in (
+    assert "is limited to SVC-SLA-03, which does not ask for a document of its kind" in (
         " ".join(result.output.split())
     )
 

@@ -381,3 +381,25 @@ def test_an_entity_bomb_in_a_sheet_is_refused(cli, tmp_path: Path) -> None:
             target.writestr(item, data)
     result = cli("questionnaire", "check", bomb)
     assert result.exit_code == 2 and "the workbook cannot be read" in result.output
+
+
+def test_a_document_is_limited_in_the_workbooks_last_column(cli, workspace, tmp_path: Path) -> None:
+    """The evidence rule (README): a workbook limits a document with its Evidence sheet's
+    "Only for these questions" column; a question there that does not ask for the kind is
+    named at its cell."""
+    assert cli("vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
+    path = issue(cli, tmp_path / "out" / "q.xlsx", "2026-11-02")
+    fill_typed(path)
+    book = load_workbook(path, rich_text=True)
+    evidence = book["Evidence"]
+    header = {c.value: c.column_letter for c in evidence[3] if c.value}
+    column = header["Only for these questions (optional)"]
+    soc2_row = next(r[0].row for r in evidence.iter_rows(min_row=4) if r[4].value == "soc2.txt")
+    evidence[f"{column}{soc2_row}"] = "SEC-IAM-01; SEC-GOV-99"
+    book.save(path)
+    result = cli("questionnaire", "import", path)
+    assert result.exit_code == 2
+    assert (
+        f"q.xlsx!Evidence!{column}{soc2_row}: 'soc2.txt' is limited to SEC-GOV-99, which does "
+        "not ask for a document of its kind" in " ".join(result.output.split())
+    )
