@@ -24,6 +24,8 @@ from reportlab.platypus import (
 )
 
 from audit.inputs import one_line
+from audit.report import scripts
+from audit.report.scripts import with_cjk
 from audit.report.styles import BAND, BODY, BOLD, MUTED, RULE, register_fonts, styles
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -51,8 +53,9 @@ class WrapOnce(Paragraph):
 
 
 def text(value: object, style: str = "cell") -> Paragraph:
-    """A paragraph of user text, escaped (vendor comments are not markup)."""
-    return WrapOnce(escape(str(value)).replace("\n", "<br/>"), styles()[style])
+    """A paragraph of user text, escaped (vendor comments are not markup); CJK runs are set in
+    a font that has them (report/scripts.py)."""
+    return WrapOnce(with_cjk(escape(str(value)).replace("\n", "<br/>")), styles()[style])
 
 
 def markup(value: str, style: str = "body") -> Paragraph:
@@ -131,9 +134,9 @@ def _numbered_canvas(footer_left: str) -> type[pdfcanvas.Canvas]:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
-                self.setFont(BODY, 7)
                 self.setFillColor(MUTED)
-                self.drawString(MARGIN, 10 * mm, footer_left)
+                draw_text(self, MARGIN, 10 * mm, footer_left, BODY, 7)
+                self.setFont(BODY, 7)
                 self.drawRightString(
                     PAGE_WIDTH - MARGIN, 10 * mm, f"page {self._pageNumber} of {total}"
                 )
@@ -173,9 +176,8 @@ def build_pdf(
 
     def running_header(canvas: pdfcanvas.Canvas, _doc: BaseDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont(BOLD, 7.5)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN, PAGE_HEIGHT - 12 * mm, header)
+        draw_text(canvas, MARGIN, PAGE_HEIGHT - 12 * mm, header, BOLD, 7.5)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, PAGE_HEIGHT - 13.5 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 13.5 * mm)
@@ -212,14 +214,32 @@ def badge(label: str, colour: colors.Color, caption: str, width: float = 60 * mm
 Hook = Callable[[pdfcanvas.Canvas, BaseDocTemplate], None]
 
 
+def draw_text(
+    canvas: pdfcanvas.Canvas, x: float, y: float, value: str, font: str, size: float
+) -> None:
+    """One line on the canvas, its CJK runs in a font that has them."""
+    for piece, name in scripts.runs(value, font):
+        canvas.setFont(name, size)
+        canvas.drawString(x, y, piece)
+        x += stringWidth(piece, name, size)
+
+
 def _fit(value: object, width: float, size: float, font: str = BODY) -> str:
     """The text, cut with an ellipsis to fit `width` points in `font` at `size`."""
     shown = " ".join(str(value).split())
-    if stringWidth(shown, font, size) <= width:
+    if scripts.width(shown, font, size) <= width:
         return shown
-    while shown and stringWidth(shown + "…", font, size) > width:
+    while shown and scripts.width(shown + "…", font, size) > width:
         shown = shown[: max(0, len(shown) - max(1, len(shown) // 8))]
     return shown + "…"
+
+
+def _cell(value: str, size: float) -> object:
+    """A listing cell: plain text, or a one-line paragraph when it holds CJK runs."""
+    if scripts.CJK.search(value) is None:
+        return value
+    style = styles()["cell"].clone("listing", fontSize=size, leading=size + 1.5)
+    return Paragraph(with_cjk(escape(value)), style)
 
 
 def listing(
@@ -236,7 +256,10 @@ def listing(
     register_fonts()
     head = [_fit(h, w - padding, size, BOLD) for h, w in zip(header, widths, strict=True)]
     fitted = [
-        [_fit(cell, width - padding, size) for cell, width in zip(row, widths, strict=True)]
+        [
+            _cell(_fit(cell, width - padding, size), size)
+            for cell, width in zip(row, widths, strict=True)
+        ]
         for row in rows
     ]
     result = Table([head, *fitted], colWidths=list(widths), repeatRows=1, splitByRow=True)

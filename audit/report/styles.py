@@ -1,7 +1,8 @@
 """Fonts, colours and paragraph styles shared by the reports.
 
 DejaVu Sans (bundled, Bitstream Vera licence) is embedded so that accented and non-Latin names
-(Greek, Cyrillic, Hebrew, Arabic, Armenian, Georgian) render as real, searchable text.
+(Greek, Cyrillic, Hebrew, Arabic, Armenian, Georgian) render as real, searchable text; Chinese,
+Japanese and Korean runs are set in a CJK font (report/scripts.py).
 """
 
 from __future__ import annotations

@@ -201,3 +201,31 @@ def test_long_report_with_150_controls_and_long_comments(
     assert list(content.controls)[149] in text  # the last control made it onto a page
     if os.environ.get("KEEP_REPORT"):
         shutil.copy(pdf, os.environ["KEEP_REPORT"])
+
+
+@pytest.mark.parametrize("installed", [True, False], ids=["installed-font", "standard-font"])
+def test_chinese_japanese_and_korean_names_are_real_text(
+    content: ContentSet, tmp_path: Path, monkeypatch, installed: bool
+) -> None:
+    """Review item 2: CJK runs are set in a CJK font (an installed one, embedded; else a
+    standard Asian font), in paragraphs and in the running header, and stay searchable."""
+    from audit.report import scripts
+
+    if installed and len(scripts.installed_fonts()) < 2:
+        pytest.fail("no CJK fonts installed: .ci/run installs fonts-droid-fallback, fonts-nanum")
+    if not installed:
+        monkeypatch.setattr(scripts, "installed_fonts", lambda: ())
+    name = "東京コールセンター株式会社 (Tokyo CC) / 서울 고객센터"
+    report = make_report(content, name=name)
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_vendor_report(report, "Test Signer"))
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "東京コールセンター株式会社 (Tokyo CC)" in text and "서울 고객센터" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    if installed:
+        assert "DroidSansFallback" in fonts and "NanumGothic" in fonts
+        assert all(" yes " in line for line in fonts.splitlines()[2:]), fonts  # all embedded
+    else:
+        assert "STSong-Light" in fonts and "HYSMyeongJo-Medium" in fonts
