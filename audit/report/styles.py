@@ -73,6 +73,8 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5, splitLongWords=1),
+        # a SHA-256 in two halves of 32 digits, each on one line of its column
+        "hash": ParagraphStyle("hash", parent=base, fontSize=6.2, leading=8, textColor=MUTED),
         "cell_italic": ParagraphStyle(
             "cell_italic", parent=base, fontName=ITALIC, fontSize=7.5, leading=9.5
         ),

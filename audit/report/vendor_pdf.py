@@ -257,10 +257,17 @@ def render_vendor_report(r: VendorReport, signer: str) -> bytes:
             table(
                 ["#", "Kind", "File", "SHA-256", "Valid until", "State"],
                 [
-                    [e.id, e.kind, e.file, e.sha256, f"{e.valid_until}\n{e.basis}", e.state]
+                    [
+                        e.id,
+                        e.kind,
+                        e.file,
+                        text(f"{e.sha256[:32]}\n{e.sha256[32:]}", "hash"),
+                        f"{e.valid_until}\n{e.basis}",
+                        e.state,
+                    ]
                     for e in r.evidence
                 ],
-                [9 * mm, 32 * mm, 34 * mm, 52 * mm, 30 * mm, 17 * mm],
+                [9 * mm, 29 * mm, 31 * mm, 50 * mm, 30 * mm, 25 * mm],
             )
         )
     else:

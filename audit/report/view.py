@@ -198,7 +198,7 @@ def _finding_line(f: FindingFacts, content: ContentSet, today: dt.date) -> Findi
 
 
 def _superseded(item: EvidenceFacts, evidence: Sequence[EvidenceFacts]) -> str:
-    """`expired, superseded by #466` for an old document whose newer copy of the same kind is
+    """`superseded by #466 (expired)` for an old document whose newer copy of the same kind is
     current, so that the register does not read as if both were in force."""
     if item.state not in ("expired", "deficient"):
         return ""
@@ -207,7 +207,7 @@ def _superseded(item: EvidenceFacts, evidence: Sequence[EvidenceFacts]) -> str:
         for e in evidence
         if e.kind_label == item.kind_label and e.id > item.id and e.state in ("current", "expiring")
     ]
-    return f"{item.state}, superseded by #{max(newer)}" if newer else ""
+    return f"superseded by #{max(newer)} ({item.state})" if newer else ""
 
 
 def build_vendor_report(

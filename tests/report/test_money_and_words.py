@@ -99,7 +99,7 @@ def test_an_expired_document_with_a_current_successor_is_marked_superseded() -> 
                         "current", "")  # fmt: skip
     alone = EvidenceFacts(90, "Pentest report", "p.pdf", "c" * 64, dt.date(2026, 1, 1),
                           "expired", "")  # fmt: skip
-    assert _superseded(old, [old, new, alone]) == "expired, superseded by #466"
+    assert _superseded(old, [old, new, alone]) == "superseded by #466 (expired)"
     assert _superseded(new, [old, new, alone]) == ""
     assert _superseded(alone, [old, new, alone]) == ""
 
