@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -61,6 +62,14 @@ def text(value: object, style: str = "cell") -> Paragraph:
 def markup(value: str, style: str = "body") -> Paragraph:
     """A paragraph of our own markup (bold, colour); never for user text."""
     return WrapOnce(value, styles()[style])
+
+
+def coloured(value: str, colour: Color | None, style: str = "cell") -> Flowable:
+    """Our own word (a status, a severity) in its colour; a table cell's TEXTCOLOR does not
+    reach a paragraph."""
+    if colour is None:
+        return text(value, style)
+    return markup(f'<font color="#{colour.hexval()[2:]}">{escape(value)}</font>', style)
 
 
 def table(

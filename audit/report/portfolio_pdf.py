@@ -16,6 +16,7 @@ from audit.report import charts
 from audit.report.layout import (
     CONTENT_WIDTH,
     build_pdf,
+    coloured,
     key_values,
     listing,
     markup,
@@ -76,12 +77,6 @@ def _cut(rows: Sequence[object], appendix: str, what: str) -> list[Flowable]:
 
 def _matrix(r: PortfolioReport) -> list[Flowable]:
     width = (CONTENT_WIDTH - 30 * mm) / len(r.ratings)
-    extra = []
-    for row_index, (_, counts) in enumerate(r.matrix, start=1):
-        for col_index, count in enumerate(counts, start=1):
-            if count:
-                colour = RATING_COLOURS.get(r.ratings[col_index - 1])
-                extra.append(("TEXTCOLOR", (col_index, row_index), (col_index, row_index), colour))
     return [
         markup("1. Inherent tier against residual risk", "h1"),
         text(
@@ -91,9 +86,17 @@ def _matrix(r: PortfolioReport) -> list[Flowable]:
         ),
         table(
             ["tier \\ rating", *r.ratings],
-            [[tier, *(f"{c:,}" for c in counts)] for tier, counts in r.matrix],
+            [
+                [
+                    tier,
+                    *(
+                        coloured(f"{c:,}", RATING_COLOURS.get(rating) if c else None)
+                        for c, rating in zip(counts, r.ratings, strict=True)
+                    ),
+                ]
+                for tier, counts in r.matrix
+            ],
             [30 * mm] + [width] * len(r.ratings),
-            extra,
         ),
     ]
 
@@ -168,22 +171,21 @@ def _overdue(r: PortfolioReport) -> list[Flowable]:
 
 
 def _findings(r: PortfolioReport) -> list[Flowable]:
-    extra = [
-        ("TEXTCOLOR", (0, i), (0, i), SEVERITY_COLOURS.get(name))
-        for i, (name, _) in enumerate(r.findings_by_severity, start=1)
-    ]
     return [
         markup("5. Open findings by severity and age", "h1"),
         table(
             ["Severity", *r.age_buckets, "Total"],
             [
-                [name, *(f"{c:,}" for c in counts), f"{sum(counts):,}"]
+                [
+                    coloured(name, SEVERITY_COLOURS.get(name)),
+                    *(f"{c:,}" for c in counts),
+                    f"{sum(counts):,}",
+                ]
                 for name, counts in r.findings_by_severity
             ],
             [30 * mm]
             + [(CONTENT_WIDTH - 50 * mm) / len(r.age_buckets)] * len(r.age_buckets)
             + [20 * mm],
-            extra,
         ),
     ]
 

@@ -198,15 +198,27 @@ def build_portfolio_report(
         key=lambda r: (-rating_rank[r.rating], tier_rank[r.tier], r.score or 0.0, r.id),
     )
     scored = [r.score for r in rows if r.score is not None]
+    late = sum(1 for f in active if f.status != "accepted" and f.due < today)
+    accepted = sum(1 for f in active if f.status == "accepted")
+    rated = {rating: sum(1 for r in rows if r.rating == rating) for rating in ("high", "critical")}
     totals = (
         ("Vendors", str(len(rows))),
         ("Assessed", str(len(scored))),
-        ("Average score", f"{sum(scored) / len(scored):.1f}" if scored else "-"),
+        # an average hides the vendors that matter: it is shown with them, never alone
+        (
+            "Average score",
+            (
+                f"{sum(scored) / len(scored):.1f} (rated high: {rated['high']}, "
+                f"critical: {rated['critical']})"
+            )
+            if scored
+            else "-",
+        ),
         ("Assessments overdue", str(sum(1 for r in rows if r.overdue))),
-        ("Open findings", str(len(active))),
+        ("Open findings", f"{len(active)} ({accepted} risk-accepted)"),
         (
             "Findings past due",
-            str(sum(1 for f in active if f.status != "accepted" and f.due < today)),
+            f"{late} of {len(active)} open ({round(100 * late / len(active)) if active else 0}%)",
         ),
     )
     return PortfolioReport(

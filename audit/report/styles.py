@@ -41,6 +41,19 @@ TIER_COLOURS = {
     "medium": colors.HexColor("#627d98"),
     "low": colors.HexColor("#9fb3c8"),
 }
+# A control's status and a finding's, so that the eye finds what is not met and what is accepted.
+STATUS_COLOURS = {
+    "Met": colors.HexColor("#2f855a"),
+    "Partially met": colors.HexColor("#b7791f"),
+    "Not met": colors.HexColor("#9b2c2c"),
+    "Unverified": colors.HexColor("#c05621"),
+    "Unanswered": colors.HexColor("#9b2c2c"),
+    "Not applicable": colors.HexColor("#7b8794"),
+    "open": colors.HexColor("#9b2c2c"),
+    "in progress": colors.HexColor("#b7791f"),
+    "remediated": colors.HexColor("#2f855a"),
+    "accepted": colors.HexColor("#2b6cb0"),
+}
 SEVERITY_COLOURS = {
     "critical": colors.HexColor("#9b2c2c"),
     "high": colors.HexColor("#c05621"),

@@ -20,13 +20,14 @@ from audit.report.layout import (
     CONTENT_WIDTH,
     badge,
     build_pdf,
+    coloured,
     key_values,
     markup,
     table,
     taller_than_a_page,
     text,
 )
-from audit.report.styles import RATING_COLOURS, SEVERITY_COLOURS
+from audit.report.styles import RATING_COLOURS, SEVERITY_COLOURS, STATUS_COLOURS
 from audit.report.view import VendorReport
 
 
@@ -138,9 +139,6 @@ def _summary(r: VendorReport) -> list[Flowable]:
 
 def _findings_table(rows: tuple) -> Table:  # type: ignore[type-arg]
     widths = [12 * mm, 22 * mm, 58 * mm, 17 * mm, 24 * mm, 22 * mm, 19 * mm]
-    extra = []
-    for index, f in enumerate(rows, start=1):
-        extra.append(("TEXTCOLOR", (3, index), (3, index), SEVERITY_COLOURS.get(f.severity)))
     return table(
         ["#", "Control", "Finding", "Severity", "Status", "Owner", "Due"],
         [
@@ -148,15 +146,14 @@ def _findings_table(rows: tuple) -> Table:  # type: ignore[type-arg]
                 f.id,
                 f.control,
                 f.title,
-                f.severity,
-                f.status,
+                coloured(f.severity, SEVERITY_COLOURS.get(f.severity)),
+                coloured(f.status, STATUS_COLOURS.get(f.status.split(" until ")[0])),
                 f.owner,
                 f"{f.due}{' (overdue)' if f.overdue else ''}",
             ]
             for f in rows
         ],
         widths,
-        extra,
     )
 
 
@@ -197,7 +194,7 @@ def _controls(r: VendorReport) -> list[Flowable]:
         if c.comment:
             question.append(text(f"Comment: {c.comment}", "cell_italic"))
         result = [
-            text(f"{c.status} ({c.score})", "cell_bold"),
+            coloured(f"{c.status} ({c.score})", STATUS_COLOURS.get(c.status), "cell_bold"),
             text(c.explanation),
             text(f"Evidence: {c.evidence}"),
         ]
