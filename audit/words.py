@@ -3,6 +3,9 @@ categories, access types and ISO 3166 countries. The codes stay what is stored a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import iso3166
 
 from audit.model import Access, DataCategory, Service
@@ -61,25 +64,23 @@ _SHORT = {
 }
 
 
+def _words(table: Mapping[Any, str], code: str) -> str:
+    """The words for a register code (an enum's value), or the code made readable."""
+    return next((words for key, words in table.items() if key.value == code), None) or (
+        code.replace("_", " ")
+    )
+
+
 def service(code: str) -> str:
-    try:
-        return SERVICES[Service(code)]
-    except ValueError:
-        return code.replace("_", " ")
+    return _words(SERVICES, code)
 
 
 def data(code: str) -> str:
-    try:
-        return DATA[DataCategory(code)]
-    except ValueError:
-        return code.replace("_", " ")
+    return _words(DATA, code)
 
 
 def access(code: str) -> str:
-    try:
-        return ACCESS[Access(code)]
-    except ValueError:
-        return code.replace("_", " ")
+    return _words(ACCESS, code)
 
 
 def country(code: str) -> str:
