@@ -12,6 +12,7 @@ import typer
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
+from audit.cli.demo_triage import triage
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
 from audit.model import Respondent
@@ -284,49 +285,6 @@ def _changes(workspace: Workspace) -> None:
     render(rows, list(rows[0]), Format.TABLE, console=out)
 
 
-# The committee's triage after cycle 2, as `audit findings accept` and `findings update` do it.
-ACCEPTED_RISK = (
-    "harbourline-contact",
-    "BCM-PRG-02",
-    dt.date(2027, 9, 30),
-    "ISO 22301 stage 1 audit booked for 2027; the continuity plan and failover test were "
-    "reviewed in this cycle instead. Accepted until certification.",
-    "Head of Operational Risk",
-)
-IN_PROGRESS = (
-    "harbourline-contact",
-    "DAT-ENC-04",
-    "it-security@insurer.example",
-    "Customer-managed keys for call recordings to be enabled with VoxCloud in Q1.",
-)
-
-
-def _finding_of(workspace: Workspace, vendor_id: str, control_id: str) -> int:
-    views, _ = services.list_findings(workspace, vendor_id=vendor_id)
-    return next(v.finding.id or 0 for v in views if v.finding.control_id == control_id)
-
-
-def _triage(workspace: Workspace) -> None:
-    out.rule("The committee's triage: a risk accepted, a finding taken in hand")
-    vendor_id, control_id, until, reason, approver = ACCEPTED_RISK
-    accepted = _finding_of(workspace, vendor_id, control_id)
-    services.accept_finding(
-        workspace, accepted, until=until, reason=reason, approver=approver, today=CYCLES[-1][3]
-    )
-    out.print(
-        f"finding #{accepted} ({vendor_id} {control_id}): risk accepted until {until} by "
-        f"{approver}",
-        markup=False,
-    )
-    vendor_id, control_id, owner, note = IN_PROGRESS
-    taken = _finding_of(workspace, vendor_id, control_id)
-    services.update_finding(
-        workspace, taken, actor=approver, status="in_progress", owner=owner, note=note
-    )
-    out.print(f"finding #{taken} ({vendor_id} {control_id}): in progress, owner {owner}")
-    out.print("the reports below show both, with the reason, the approver and the expiry")
-
-
 def _reports(workspace: Workspace, target: Path) -> None:
     out.rule(f"Signed reports written to {target}")
     rows = []
@@ -407,7 +365,7 @@ def demo(
     for cycle in CYCLES:
         _cycle(workspace, portfolio, cycle)
     _changes(workspace)
-    _triage(workspace)
+    triage(workspace, out, CYCLES[-1][3])
     _reports(workspace, root / "reports")
     _scheduler(workspace)
     out.rule("Explore it")

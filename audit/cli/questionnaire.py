@@ -14,6 +14,7 @@ from audit.cli.app import state
 from audit.cli.console import console, progress
 from audit.cli.output import Format, render
 from audit.cli.params import LARGEST_ID, FormatOption, parse_date
+from audit.cli.questionnaire_output import print_imported, print_issued, print_many
 from audit.errors import ContentError
 from audit.model import Respondent
 
@@ -22,13 +23,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 if TYPE_CHECKING:
-    from audit.services.batch import FileOutcome
     from audit.services.links import IssuedLink
-    from audit.services.questionnaires import Issued
-    from audit.services.submissions import Checked, Imported
+    from audit.services.submissions import Checked
 
 out = console()
-err = console(stderr=True)
 
 OutputOption = Annotated[
     Path | None,
@@ -42,58 +40,6 @@ DueOption = Annotated[str | None, typer.Option(metavar="DATE", help="Answer by (
 IssuedOption = Annotated[
     str | None, typer.Option(metavar="DATE", help="Issue date (default today).")
 ]
-
-
-def _print_issued(result: Issued) -> None:
-    q = result.questionnaire
-    part = "assessor's part" if q.part is Respondent.ASSESSOR else "questionnaire"
-    out.print(
-        f"issued {part} {q.id}: {len(q.questions)} questions from {', '.join(q.checklists)}; "
-        f"due {q.due}; written to {result.path}"
-        + ("; pre-filled with last cycle's answers to confirm" if q.prefilled else "")
-    )
-    delivery = result.delivery
-    if delivery is not None:
-        state_text = (
-            "sent"
-            if delivery.sent
-            else f"queued, not sent ({delivery.error})"
-            if delivery.error
-            else "queued in the outbox (no SMTP server configured)"
-        )
-        out.print(f"e-mail to {', '.join(delivery.to)}: {state_text}; {delivery.queued}")
-    if result.still_open:
-        err.print(
-            f"note: {', '.join(result.still_open)} (the same part, issued before) "
-            f"{'is' if len(result.still_open) == 1 else 'are'} still open, with no final "
-            "answers: the vendor now has more than one to answer; the newest final submission "
-            "of any of them is what an assessment uses",
-            markup=False,
-        )
-
-
-def _print_imported(result: Imported) -> None:
-    if result.duplicate:
-        out.print(
-            f"{result.questionnaire_id}: these exact bytes were imported before, as version "
-            f"{result.version} ({result.status}); nothing new was stored"
-        )
-        return
-    out.print(
-        f"imported {result.questionnaire_id} as {result.status} submission version "
-        f"{result.version}: {result.answered} answered, {len(result.unanswered)} unanswered; "
-        f"evidence {result.evidence_new} new, {result.evidence_known} already held"
-    )
-    if result.unconfirmed:
-        out.print(
-            f"pre-filled and not confirmed (counted as unanswered): {', '.join(result.unconfirmed)}"
-        )
-    if result.unanswered:
-        out.print(f"unanswered: {', '.join(result.unanswered)}")
-    if result.status == "draft":
-        out.print("a draft is kept but never assessed; `audit assess --include-draft` previews it")
-    for warning in result.warnings:
-        err.print(f"warning: {warning}", markup=False)
 
 
 @app.command()
@@ -132,7 +78,7 @@ def issue(
         send=send,
         link=link,
     )
-    _print_issued(result)
+    print_issued(result)
     if result.link is not None:
         _print_link(result.link)
 
@@ -203,45 +149,13 @@ def import_(
         result = services.import_questionnaire(
             workspace, files[0], allow_unanswered=allow_unanswered
         )
-        _print_imported(result)
+        print_imported(result)
         return
     with progress("importing") as advance:
         outcomes = services.import_questionnaires(
             workspace, files, allow_unanswered=allow_unanswered, each=advance
         )
-    _print_many(outcomes)
-
-
-def _print_many(outcomes: list[FileOutcome]) -> None:
-    imported = [o for o in outcomes if o.imported and not o.imported.duplicate]
-    again = [o for o in outcomes if o.imported and o.imported.duplicate]
-    refused = [o for o in outcomes if not o.imported and not o.skipped]
-    skipped = [o for o in outcomes if o.skipped]
-    rows = [
-        {
-            "file": str(o.path),
-            "questionnaire": o.imported.questionnaire_id if o.imported else "",
-            "result": (
-                f"{'already held' if o.imported.duplicate else 'imported'} as "
-                f"v{o.imported.version} {o.imported.status}, {o.imported.answered} answered"
-                if o.imported
-                else "refused: see below"
-            ),
-        }
-        for o in outcomes
-        if not o.skipped
-    ]
-    render(rows, ["file", "questionnaire", "result"], Format.TABLE, console=out)
-    for o in refused:
-        out.print(f"{o.path}:")
-        for line in o.problems:
-            out.print(f"  {line}")
-    out.print(
-        f"{len(imported)} imported, {len(again)} already held, {len(refused)} refused"
-        + (f"; {len(skipped)} other file(s) in the folder(s) passed by" if skipped else "")
-    )
-    if refused:
-        raise typer.Exit(2)
+    print_many(outcomes)
 
 
 def _check_record(checked: Checked) -> dict[str, object]:
@@ -393,7 +307,7 @@ def review(
             part=Respondent.ASSESSOR,
             vendor_id=vendor_id,
         )
-        _print_imported(result)
+        print_imported(result)
         return
     issued_result = services.issue_questionnaire(
         workspace,
@@ -404,4 +318,4 @@ def review(
         part=Respondent.ASSESSOR,
         prefill=True,
     )
-    _print_issued(issued_result)
+    print_issued(issued_result)
