@@ -41,8 +41,11 @@ def findings_at(
     acceptance, status and owner change recorded by then (a later run does not rewrite an
     older report, and a finding a later run opened is not in it)."""
     facts = []
+    by_finding: dict[int, list[FindingEventRow]] = {}
+    for event in events:  # in the order recorded
+        by_finding.setdefault(event.finding_id, []).append(event)
     for finding in findings:
-        mine = [e for e in events if e.finding_id == finding.id]
+        mine = by_finding.get(finding.id or 0, [])
         relevant = [
             e
             for e in mine
