@@ -1,6 +1,8 @@
-"""Money is never added across currencies (issue 15, M9), and reports speak in words: the spend
-rules and the portfolio state their currency and the dated rates used, an amount without a rate
-is left out and named; countries and services appear by name; a superseded document is marked."""
+"""Items of the newcomer review (issue 15, ../shared/reviews/newcomer-2026-12.md): money is never
+added across currencies (M9: spend rules and the portfolio state their currency and the dated
+rates used, an amount without a rate is left out and named); reports speak in words and colour
+(countries, services, statuses, a superseded document); the portfolio has its as-of day; and the
+smaller CLI items (--version, subfolders, evidence export, show by vendor, help order, hints)."""
 
 from __future__ import annotations
 
@@ -176,3 +178,48 @@ def test_an_untrusted_report_says_how_to_trust_it(assessed: Workspace, tmp_path:
     assert result.exit_code == 1
     text = " ".join(result.output.split())
     assert "no certificate to trust" in text and "audit keys export-cert" in text
+
+
+def test_the_portfolio_speaks_for_its_as_of_day(assessed: Workspace, tmp_path: Path) -> None:
+    result = invoke(assessed, "report", "portfolio", "--as-of", "2026-12-14")
+    assert result.exit_code == 0, result.output
+    written = assessed.reports_dir / "portfolio-2026-12-14.pdf"
+    assert written.exists()
+    text = pdf_text(written)
+    assert "as of 2026-12-14 · generated" in text
+    assert "of" in text and "open (" in text  # past-due findings as a share of the open ones
+    assert "Average score" in text and "(rated high:" in text
+    refused = invoke(assessed, "report", "archiva-documents", "--as-of", "2026-12-14")
+    assert refused.exit_code == 2 and "--as-of is for the portfolio report" in refused.output
+
+
+def test_statuses_and_severities_are_in_their_colours() -> None:
+    from audit.report.layout import coloured
+    from audit.report.styles import STATUS_COLOURS
+
+    cell = coloured("Not met (0.00 x 3)", STATUS_COLOURS["Not met"], "cell_bold")
+    assert '<font color="#9b2c2c">Not met (0.00 x 3)</font>' in cell.text
+    plain = coloured("a <b> name", None)
+    assert "&lt;b&gt;" in plain.text  # no colour: user text, escaped
+
+
+def test_show_gives_contract_value_contacts_and_slas(assessed: Workspace) -> None:
+    shown = invoke(assessed, "vendors", "show", "archiva-documents")
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    assert "annual value 420,000 EUR; notice 180 days" in text
+    assert "contact Jürgen Weiß <j.weiss@archiva.example>, managing director" in text
+    assert "SLA documents indexed within 1 business day: 98 percent" in text
+
+
+def test_an_empty_register_beside_the_demo_points_to_it(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from audit.cli import app
+
+    root = tmp_path / "repo"
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    (root / ".audit" / "demo" / "checklists").mkdir(parents=True)
+    result = CliRunner().invoke(app, ["-w", str(root), "vendors", "list"])
+    assert result.exit_code == 0
+    assert "audit -w .audit/demo vendors list" in " ".join(result.output.split())
