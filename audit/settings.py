@@ -218,6 +218,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Your organisation's country (ISO 3166 alpha-2), for country-bound controls",
     ),
     Setting(
+        "user_email",
+        "AUDIT_USER",
+        "user.email",
+        None,
+        _email,
+        "Who you are on the command line: your account's e-mail. Changes you make (an "
+        "acceptance, a status, an account) are recorded under it",
+    ),
+    Setting(
         "money_currency",
         None,
         "money.currency",
@@ -318,7 +327,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 # Sections read elsewhere (signing by the report keys, notify by the mailer): they must at
 # least be tables, or a typo such as `signing = "yes"` would be silently ignored.
-TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web", "money")
+TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web", "money", "user")
 ENV_WORKSPACE = "AUDIT_WORKSPACE"
 CONFIG_FILE = "audit.toml"
 

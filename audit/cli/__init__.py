@@ -10,6 +10,7 @@ from audit.cli import (
     report,
     scheduler,
     serve,
+    users,
     vendors,
     workspace,
 )
@@ -20,6 +21,7 @@ app.add_typer(vendors.app, name="vendors")
 app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(findings.app, name="findings")
+app.add_typer(users.app, name="users")
 
 __all__ = ["app", "assess", "demo", "main", "report", "scheduler", "serve", "workspace"]
 

@@ -47,6 +47,7 @@ COMMAND_ORDER = (
     "due",
     "scheduler",
     "serve",
+    "users",
     "checklists",
 )
 

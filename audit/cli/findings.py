@@ -21,6 +21,7 @@ from audit.cli.params import (
     as_of,
     parse_date,
 )
+from audit.errors import InputError
 
 app = typer.Typer(help="Findings: controls not met, tracked to resolution.", no_args_is_help=True)
 out = console()
@@ -132,13 +133,28 @@ def accept(
     finding_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=LARGEST_ID)],
     until: Annotated[str, typer.Option(metavar="DATE", help="Acceptance expires on this date.")],
     reason: Annotated[str, typer.Option(help="Why the risk is accepted.")],
-    approver: Annotated[str, typer.Option(help="Who approved the acceptance.")],
+    approver: Annotated[
+        str | None,
+        typer.Option(help="Who approved it (default: you, as [user] email or AUDIT_USER names)."),
+    ] = None,
 ) -> None:
-    """Accept the risk of a finding until a date; it re-opens when the acceptance expires."""
+    """Accept the risk of a finding until a date; it re-opens when the acceptance expires. The
+    approver is you (`[user] email` in audit.toml, or AUDIT_USER) unless --approver names the
+    person who approved it, in which case the record says you entered it."""
     until_date = parse_date(until, "--until")
     assert until_date is not None  # noqa: S101 - required option
+    workspace = state(ctx).workspace()
+    me = workspace.settings["user_email"]
+    if approver is None and me is None:
+        raise InputError(
+            "who approves this acceptance? nothing names you",
+            hint="set [user] email in audit.toml or AUDIT_USER, or give --approver",
+        )
+    named = approver or str(me)
+    if approver is not None and me is not None and approver != me:
+        named = f"{approver} (entered by {me})"
     row = services.accept_finding(
-        state(ctx).workspace(), finding_id, until=until_date, reason=reason, approver=approver
+        workspace, finding_id, until=until_date, reason=reason, approver=named
     )
     out.print(
         f"finding #{row.id} ({row.control_id}) accepted until {row.accepted_until}", markup=False
@@ -153,14 +169,16 @@ def update(
     note: Annotated[str | None, typer.Option(help="Why; kept with the change.")] = None,
     owner: Annotated[str | None, typer.Option(metavar="EMAIL", help="Who remediates it.")] = None,
     by: Annotated[
-        str | None, typer.Option(help="Who makes the change (default: your login).")
+        str | None,
+        typer.Option(help="Who makes the change (default: [user] email, else your login)."),
     ] = None,
 ) -> None:
     """Change a finding's status or owner; the change is recorded with who and why."""
+    workspace = state(ctx).workspace()
     row = services.update_finding(
-        state(ctx).workspace(),
+        workspace,
         finding_id,
-        actor=by or getpass.getuser(),
+        actor=by or workspace.settings["user_email"] or getpass.getuser(),
         status=status,
         note=note,
         owner=owner,

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
@@ -67,10 +68,42 @@ def finding_history(workspace: Workspace, finding_id: int) -> Sequence[FindingEv
         return queries.events(session, [finding_id])
 
 
-def _load(session: Session, finding_id: int) -> FindingRow:
-    row = queries.finding(session, finding_id)
+class ChangedMeanwhileError(InputError):
+    """The finding changed after the person saw it (another officer, another machine): their
+    change is refused, not laid over the other one."""
+
+
+def stamp(row: FindingRow) -> str:
+    """The version of a finding a form was filled against: its last change, to the
+    microsecond, in UTC."""
+    moment = row.updated_at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def _load(
+    session: Session, finding_id: int, expected: str | None = None, *, lock: bool = True
+) -> FindingRow:
+    """The finding, locked for this transaction (a second change waits for the first to
+    commit); refused if it changed since `expected`, the version the person saw."""
+    row = session.get(FindingRow, finding_id, with_for_update=lock)
     if row is None:
         raise NotFoundError(f"no finding #{finding_id}", hint="`audit findings list` shows them")
+    if expected is None:
+        return row
+    # Compare and claim in one statement: SQLite has no row locks, and two processes may both
+    # have read the same version; only one of them moves it on.
+    claimed = session.connection().execute(
+        sa.update(FindingRow)
+        .where(col(FindingRow.id) == finding_id, col(FindingRow.updated_at) == row.updated_at)
+        .values(updated_at=utcnow())
+    )
+    if stamp(row) != expected or claimed.rowcount != 1:  # the transaction rolls back
+        last = queries.events(session, [finding_id])[-1:]
+        who = f" by {last[0].actor} at {last[0].at:%Y-%m-%d %H:%M} UTC" if last else ""
+        raise ChangedMeanwhileError(
+            f"finding #{finding_id} was changed{who} after you opened it; nothing was saved",
+            hint="reload the finding to see the change, then make yours again",
+        )
     return row
 
 
@@ -92,6 +125,7 @@ def accept_finding(
     reason: str,
     approver: str,
     today: dt.date | None = None,
+    expected: str | None = None,
 ) -> FindingRow:
     """Accept the risk of an open finding until a date; it re-opens when that date passes."""
     today = today or dt.date.today()
@@ -101,7 +135,7 @@ def accept_finding(
         raise InputError("an acceptance needs a --reason and an --approver")
     _check_texts({"--reason": reason}, {"--approver": approver})
     with transaction(workspace) as session:
-        row = _load(session, finding_id)
+        row = _load(session, finding_id, expected)
         if row.status == FindingStatus.RESOLVED:
             raise InputError(f"finding #{finding_id} is resolved; there is no risk to accept")
         before = row.status
@@ -131,6 +165,7 @@ def update_finding(
     status: str | None = None,
     note: str | None = None,
     owner: str | None = None,
+    expected: str | None = None,
 ) -> FindingRow:
     """Change a finding's status (open, in_progress, remediated) or owner, with a note."""
     if status is None and owner is None and not note:
@@ -146,7 +181,7 @@ def update_finding(
             "and accepted with `audit findings accept`",
         )
     with transaction(workspace) as session:
-        row = _load(session, finding_id)
+        row = _load(session, finding_id, expected)
         if row.status == FindingStatus.RESOLVED and status is not None:
             raise InputError(f"finding #{finding_id} is resolved; a new run re-opens it if needed")
         before = row.status
@@ -200,7 +235,7 @@ class FindingDetail:
 def finding_detail(workspace: Workspace, finding_id: int) -> FindingDetail:
     content = workspace_content(workspace)
     with reading(workspace) as session:
-        row = _load(session, finding_id)
+        row = _load(session, finding_id, lock=False)
         events = queries.events(session, [finding_id])
         run = queries.run(session, row.last_seen_run_id)
         vendor = queries.vendor(session, row.vendor_id)

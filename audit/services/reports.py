@@ -27,7 +27,7 @@ from audit.report.keys import (
     workspace_certificate,
 )
 from audit.report.portfolio_pdf import render_portfolio_report
-from audit.report.portfolio_view import build_portfolio_report
+from audit.report.portfolio_view import PortfolioReport, build_portfolio_report
 from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
 from audit.report.vendor_pdf import render_vendor_report
 from audit.report.verify import Verification, load_certificate, verify_pdf
@@ -296,20 +296,12 @@ def vendor_report(
     return result
 
 
-def portfolio_report(
-    workspace: Workspace,
-    *,
-    output: Path | None = None,
-    rendered_at: dt.datetime | None = None,
-    timestamper: timestamps.TimeStamper | None = None,
-    as_of: dt.date | None = None,
-) -> ReportFile:
-    """The signed portfolio report on `as_of` (by default the day it is rendered)."""
-    if output is not None:
-        check_target(output)
+def portfolio_view(
+    workspace: Workspace, *, as_of: dt.date, rendered_at: dt.datetime
+) -> tuple[PortfolioReport, tuple[int, str]]:
+    """What the portfolio report shows on `as_of` (the dashboard shows the same), and the
+    history chain's head when it was read."""
     content: ContentSet = workspace_content(workspace)
-    rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    as_of = as_of or rendered_at.date()
     refresh_tiers(workspace, content)
     # A few whole-table queries, whatever the portfolio's size: no query per vendor, and no
     # run's result JSON (a portfolio needs each run's date, score and rating only).
@@ -344,6 +336,23 @@ def portfolio_report(
     report = build_portfolio_report(
         vendors, tiers, runs, next_due, findings, rendered_at, as_of, content.organisation.money
     )
+    return report, history_head
+
+
+def portfolio_report(
+    workspace: Workspace,
+    *,
+    output: Path | None = None,
+    rendered_at: dt.datetime | None = None,
+    timestamper: timestamps.TimeStamper | None = None,
+    as_of: dt.date | None = None,
+) -> ReportFile:
+    """The signed portfolio report on `as_of` (by default the day it is rendered)."""
+    if output is not None:
+        check_target(output)
+    rendered_at = rendered_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    as_of = as_of or rendered_at.date()
+    report, history_head = portfolio_view(workspace, as_of=as_of, rendered_at=rendered_at)
     identity = signing_identity(workspace)
     pdf = render_portfolio_report(report, identity.name)
     data = canonical_json(dataclasses.asdict(report))

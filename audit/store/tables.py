@@ -302,3 +302,40 @@ class PortalEventRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     address: str | None = Field(default=None, max_length=64)
     detail: str | None = Field(default=None, max_length=500)
+
+
+class UserRow(SQLModel, table=True):
+    """A person who signs in to the dashboard: an officer runs audits, a viewer (the risk
+    committee) reads, an admin also manages users. Never deleted: a disabled account keeps
+    the name its past actions were recorded under."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str | None = Field(default=None, max_length=200)
+    role: str = Field(max_length=10)
+    password_hash: str | None = Field(default=None, max_length=200)  # argon2id; None: OIDC only
+    oidc_subject: str | None = Field(default=None, max_length=400, unique=True)  # issuer|sub
+    disabled: bool = False
+    created_at: dt.datetime = _stamp()
+    updated_at: dt.datetime = _stamp()
+    last_login_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class ActivityRow(SQLModel, table=True):
+    """What a person did through the dashboard or the CLI, under their name: sign-ins, account
+    changes, triage, links, reports. Only ever inserted."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _stamp()
+    actor: str = Field(max_length=254, index=True)
+    action: str = Field(max_length=40)
+    subject: str | None = Field(default=None, max_length=200)
+    detail: str | None = Field(default=None, max_length=2000)
+    address: str | None = Field(default=None, max_length=64)

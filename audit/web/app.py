@@ -1,4 +1,5 @@
-"""The ASGI application `audit serve` runs: the vendor portal.
+"""The ASGI application `audit serve` runs: the vendor portal (here) and the officers' dashboard
+(web/dashboard.py), one application with two front doors and two sessions.
 
 `/q/<token>` exchanges a link's token for a signed session cookie scoped to that questionnaire
 alone, then redirects, so the token leaves the address bar (and the browser's history and any
@@ -30,7 +31,9 @@ from audit.questionnaire.filled import DATE_FIELDS
 from audit.questionnaire.words import DATE_WORDS, follow_up_words
 from audit.services import links, portal, portal_files, portal_submit
 from audit.services.portal_view import PortalState, ShownSection
+from audit.web.dashboard_forms import UPLOAD_LIMIT, DashboardForms
 from audit.web.edge import BodyLimit, SecurityHeaders, Throttle, client_address, session_secret
+from audit.web.officers import Sessions, SignInRequiredError
 from audit.web.threads import on_disk, run
 from audit.workspace import Workspace, open_workspace, resolve_root
 
@@ -310,10 +313,64 @@ class Portal:
         return self.refused(request, exc.message, status)
 
 
+def _portal_path(path: str) -> bool:
+    return path.startswith("/portal") or path.startswith("/q/")
+
+
+def dashboard_routes(desk: DashboardForms) -> list[Route]:
+    """The officers' pages and forms (what each role may do is checked in each)."""
+    return [
+        Route("/login", desk.login_form, methods=["GET"]),
+        Route("/login", desk.login, methods=["POST"]),
+        Route("/logout", desk.logout, methods=["POST"]),
+        Route("/", desk.home, methods=["GET"]),
+        Route("/vendors", desk.vendors, methods=["GET"]),
+        Route("/vendors/{vendor}", desk.vendor, methods=["GET"]),
+        Route("/vendors/{vendor}/questionnaires", desk.issue, methods=["POST"]),
+        Route("/questionnaires/{qid}/link", desk.link, methods=["POST"]),
+        Route("/questionnaires/{qid}/revoke", desk.revoke, methods=["POST"]),
+        Route("/evidence/{id:int}", desk.evidence_file, methods=["GET"]),
+        Route("/findings", desk.findings_list, methods=["GET"]),
+        Route("/findings/{id:int}", desk.finding, methods=["GET"]),
+        Route("/findings/{id:int}/accept", desk.accept, methods=["POST"]),
+        Route("/findings/{id:int}/update", desk.update, methods=["POST"]),
+        Route("/reports", desk.reports_page, methods=["GET"]),
+        Route("/reports/verify", desk.verify, methods=["POST"]),
+        Route("/reports/files/{name}", desk.report_file, methods=["GET"]),
+        Route("/reports/{target}", desk.generate, methods=["POST"]),
+        Route("/content", desk.content_page, methods=["GET"]),
+        Route("/content/checklists/{id}", desk.checklist, methods=["GET"]),
+        Route("/content/frameworks/{id}", desk.coverage, methods=["GET"]),
+        Route("/users", desk.users, methods=["GET"]),
+        Route("/users", desk.add_user, methods=["POST"]),
+        Route("/users/change", desk.change_user, methods=["POST"]),
+        Route("/activity", desk.activity, methods=["GET"]),
+    ]
+
+
 def create_app(workspace: Workspace) -> Starlette:
     routes = Portal(workspace)
+    secret = session_secret(workspace)
+    desk = DashboardForms(workspace, Sessions(workspace, secret))
     secure = workspace.settings["web_base_url"].startswith("https://")
     upload_limit = workspace.settings["max_evidence_bytes"] + 1024 * 1024
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        if _portal_path(request.url.path):
+            return await routes.http_error(request, exc)
+        assert isinstance(exc, HTTPException)  # noqa: S101 - registered for HTTPException
+        return desk.refused(request, str(exc.detail), exc.status_code)
+
+    async def audit_error(request: Request, exc: Exception) -> Response:
+        if _portal_path(request.url.path):
+            return await routes.audit_error(request, exc)
+        assert isinstance(exc, AuditError)  # noqa: S101 - registered for AuditError
+        status = 404 if isinstance(exc, NotFoundError) else 422
+        return desk.page(request, "refused.html", None, status, message=exc.message, hint=exc.hint)
+
+    async def signed_out(request: Request, exc: Exception) -> Response:
+        return await desk.signed_out(request)
+
     return Starlette(
         routes=[
             Route("/q/{token}", routes.open_link, methods=["GET"]),
@@ -329,18 +386,23 @@ def create_app(workspace: Workspace) -> Starlette:
             Route("/portal/documents/{file:int}/remove", routes.remove, methods=["POST"]),
             Route("/portal/workbook", routes.workbook, methods=["GET"]),
             Route("/portal/workbook", routes.load_workbook, methods=["POST"]),
+            *dashboard_routes(desk),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(
                 BodyLimit,
-                limits={"/portal/documents": upload_limit, "/portal/workbook": 25 * 1024 * 1024},
+                limits={
+                    "/portal/documents": upload_limit,
+                    "/portal/workbook": 25 * 1024 * 1024,
+                    "/reports/verify": UPLOAD_LIMIT + 1024 * 1024,
+                },
                 default=2 * 1024 * 1024,
             ),
             Middleware(
                 SessionMiddleware,
-                secret_key=session_secret(workspace),
+                secret_key=secret,
                 session_cookie=COOKIE,
                 same_site="strict",
                 https_only=secure,
@@ -348,8 +410,9 @@ def create_app(workspace: Workspace) -> Starlette:
             ),
         ],
         exception_handlers={
-            HTTPException: routes.http_error,
-            AuditError: routes.audit_error,
+            HTTPException: http_error,
+            AuditError: audit_error,
+            SignInRequiredError: signed_out,
         },
     )
 

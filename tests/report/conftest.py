@@ -61,6 +61,12 @@ def _review(workspace: Workspace, content: object, folder: Path, issued: str, as
 @pytest.fixture
 def assessed(workspace: Workspace, tmp_path: Path) -> Workspace:
     """archiva-documents answered (two controls failing), with evidence, assessed twice."""
+    return assess_archiva(workspace, tmp_path)
+
+
+def assess_archiva(workspace: Workspace, tmp_path: Path) -> Workspace:
+    """The sample register imported, and archiva-documents answered twice (a year apart, with
+    controls failing), with evidence and the assessor's review, assessed each time."""
     assert invoke(workspace, "vendors", "import", EXAMPLES / "vendors.yaml").exit_code == 0
     content = workspace_content(workspace)
     for round_, (issued, as_of) in enumerate(
