@@ -12,7 +12,7 @@ import typer
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
-from audit.cli.demo_triage import triage
+from audit.cli.demo_team import team, triage
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
 from audit.model import Respondent
@@ -372,7 +372,12 @@ def demo(
     shown = _shown_path(workspace.root)
     out.print(
         f"the demo's workspace is {shown}: for example `audit -w {shown} vendors list`, "
-        f"`audit -w {shown} findings show ID`, `audit -w {shown} serve`; its signing "
-        f"certificate, for `audit verify --cert`: `audit -w {shown} keys export-cert`",
+        f"`audit -w {shown} findings show ID`; its signing certificate, for `audit verify "
+        f"--cert`: `audit -w {shown} keys export-cert`",
         markup=False,
     )
+    out.print(
+        f"the dashboard: `audit -w {shown} serve`, then open http://127.0.0.1:8080 and sign in",
+        markup=False,
+    )
+    team(workspace, out)

@@ -1,4 +1,4 @@
-"""`audit serve`: the web application (the vendor portal) with uvicorn."""
+"""`audit serve`: the web application (the vendor portal and the dashboard) with uvicorn."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ def serve(
         typer.Option(min=1, max=64, help="Processes serving requests (one database for all)."),
     ] = 1,
 ) -> None:
-    """Serve the vendor portal: vendors open the links `questionnaire issue --link` makes,
-    answer, upload documents and submit. Put it behind a reverse proxy with TLS (README)."""
+    """Serve the vendor portal (vendors open the links `questionnaire issue --link` makes) and
+    the officers' dashboard at / (sign in with an account from `audit users add`). Put it
+    behind a reverse proxy with TLS (README)."""
     import uvicorn
 
     from audit.web.app import create_app

@@ -1,5 +1,6 @@
-"""For the demo: the committee's triage after cycle 2, as `audit findings accept` and `findings
-update` do it, so that the reports show an accepted risk and a finding in progress."""
+"""For the demo: its team's accounts for the dashboard (`audit serve`), and the committee's triage
+after cycle 2, as `audit findings accept` and `findings update` do it, so that the reports show
+an accepted risk and a finding in progress."""
 
 from __future__ import annotations
 
@@ -9,6 +10,27 @@ from rich.console import Console
 
 from audit import services
 from audit.workspace import Workspace
+
+# The demo's team: one account per role, with the passwords the README gives. A demo's only:
+# real accounts get their own passwords (`audit users add EMAIL --role ROLE`).
+TEAM = (
+    ("admin@insurer.example", "admin", "Ana Lima", "demo-admin-password"),
+    ("vendor-risk@insurer.example", "officer", "A. Lindqvist", "demo-officer-password"),
+    ("risk-committee@insurer.example", "viewer", "Risk Committee", "demo-viewer-password"),
+)
+
+
+def team(workspace: Workspace, out: Console) -> None:
+    for email, role, name, password in TEAM:
+        services.accounts.add_user(
+            workspace, email, role, password=password, name=name, by="audit demo"
+        )
+    out.print(
+        "the dashboard's accounts: "
+        + "; ".join(f"{email} ({role}, password {password})" for email, role, _, password in TEAM),
+        markup=False,
+    )
+
 
 # The committee's triage after cycle 2, as `audit findings accept` and `findings update` do it.
 ACCEPTED_RISK = (
