@@ -124,6 +124,13 @@ def _base_url(value: Any) -> str:
     return text
 
 
+def _base_url_with_path(value: Any) -> str:
+    text = _one_line(value).rstrip("/")
+    if not re.fullmatch(r"https?://[^\s?#@]+", text):
+        raise ValueError("must be an https address, such as https://login.example.com/realms/x")
+    return text
+
+
 def _host(value: Any) -> str:
     text = _one_line(value)
     if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,255}", text):
@@ -227,6 +234,24 @@ SETTINGS: tuple[Setting, ...] = (
         "acceptance, a status, an account) are recorded under it",
     ),
     Setting(
+        "oidc_issuer",
+        None,
+        "oidc.issuer",
+        None,
+        _base_url_with_path,
+        "Single sign-on: the OpenID Connect provider's issuer (its discovery document is at "
+        "ISSUER/.well-known/openid-configuration)",
+    ),
+    Setting("oidc_client_id", None, "oidc.client_id", None, _one_line, "Single sign-on: client id"),
+    Setting(
+        "oidc_client_secret",
+        "AUDIT_OIDC_CLIENT_SECRET",
+        "oidc.client_secret",
+        None,
+        _one_line,
+        "Single sign-on: the client secret (better in the environment than in audit.toml)",
+    ),
+    Setting(
         "money_currency",
         None,
         "money.currency",
@@ -327,7 +352,17 @@ SETTINGS: tuple[Setting, ...] = (
 
 # Sections read elsewhere (signing by the report keys, notify by the mailer): they must at
 # least be tables, or a typo such as `signing = "yes"` would be silently ignored.
-TABLES = ("organisation", "questionnaire", "limits", "signing", "notify", "web", "money", "user")
+TABLES = (
+    "organisation",
+    "questionnaire",
+    "limits",
+    "signing",
+    "notify",
+    "web",
+    "money",
+    "user",
+    "oidc",
+)
 ENV_WORKSPACE = "AUDIT_WORKSPACE"
 CONFIG_FILE = "audit.toml"
 

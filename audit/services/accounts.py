@@ -59,7 +59,7 @@ class User:
         return f"{self.name} <{self.email}>" if self.name else self.email
 
 
-def _user(row: UserRow) -> User:
+def as_user(row: UserRow) -> User:
     return User(
         row.id or 0,
         row.email,
@@ -154,13 +154,13 @@ def add_user(
         session.add(row)
         record(session, by, "user added", address, f"role {chosen}")
         session.flush()
-        return _user(row)
+        return as_user(row)
 
 
 def list_users(workspace: Workspace) -> list[User]:
     with reading(workspace) as session:
         rows = session.exec(select(UserRow).order_by(col(UserRow.email))).all()
-    return [_user(r) for r in rows]
+    return [as_user(r) for r in rows]
 
 
 def _load(session: Session, email: str) -> UserRow:
@@ -194,7 +194,7 @@ def set_disabled(workspace: Workspace, email: str, disabled: bool, *, by: str) -
         row.disabled, row.updated_at = disabled, utcnow()
         session.add(row)
         record(session, by, "user disabled" if disabled else "user enabled", row.email)
-        return _user(row)
+        return as_user(row)
 
 
 def set_role(workspace: Workspace, email: str, role: str, *, by: str) -> User:
@@ -212,7 +212,7 @@ def set_role(workspace: Workspace, email: str, role: str, *, by: str) -> User:
         row.role, row.updated_at = chosen.value, utcnow()
         session.add(row)
         record(session, by, "role changed", row.email, f"{before} -> {chosen}")
-        return _user(row)
+        return as_user(row)
 
 
 def set_password(workspace: Workspace, email: str, password: str, *, by: str) -> User:
@@ -223,7 +223,7 @@ def set_password(workspace: Workspace, email: str, password: str, *, by: str) ->
         row.password_hash, row.updated_at = _hasher.hash(password), utcnow()
         session.add(row)
         record(session, by, "password set", row.email)
-        return _user(row)
+        return as_user(row)
 
 
 def authenticate(
@@ -247,7 +247,7 @@ def authenticate(
         row.last_login_at = utcnow()
         session.add(row)
         record(session, row.email, "signed in", address=address)
-        return _user(row)
+        return as_user(row)
 
 
 def signed_out(workspace: Workspace, email: str, address: str | None = None) -> None:
@@ -259,7 +259,7 @@ def user_by_id(workspace: Workspace, user_id: int) -> User | None:
     """The account a session belongs to, while it is enabled."""
     with reading(workspace) as session:
         row = session.get(UserRow, user_id)
-    return None if row is None or row.disabled else _user(row)
+    return None if row is None or row.disabled else as_user(row)
 
 
 def recent_activity(workspace: Workspace, limit: int = 100) -> Sequence[ActivityRow]:

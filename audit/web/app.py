@@ -323,6 +323,8 @@ def dashboard_routes(desk: DashboardForms) -> list[Route]:
         Route("/login", desk.login_form, methods=["GET"]),
         Route("/login", desk.login, methods=["POST"]),
         Route("/logout", desk.logout, methods=["POST"]),
+        Route("/login/sso", desk.sso_start, methods=["GET"]),
+        Route("/login/sso/callback", desk.sso_callback, methods=["GET"]),
         Route("/", desk.home, methods=["GET"]),
         Route("/vendors", desk.vendors, methods=["GET"]),
         Route("/vendors/{vendor}", desk.vendor, methods=["GET"]),

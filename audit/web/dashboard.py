@@ -8,6 +8,7 @@ what a role may do is checked on the server for every request, whatever the page
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from starlette.templating import Jinja2Templates
 from audit import words
 from audit.errors import AuditError, NotFoundError
 from audit.evidence.store import BlobStore
-from audit.services import accounts, content, dashboard, findings
+from audit.services import accounts, content, dashboard, findings, single_sign_on
 from audit.services.accounts import Role
 from audit.services.database import reading
 from audit.store.tables import EvidenceRow
@@ -51,6 +52,8 @@ class Dashboard:
             Role=Role,
         )
         self.throttle = Throttle(failures=10, window_seconds=600)
+        # checked once, when the application starts: a half-configured provider stops `serve`
+        self.single_sign_on = single_sign_on.provider(workspace) is not None
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -81,7 +84,55 @@ class Dashboard:
     # -- signing in ----------------------------------------------------------------------
 
     async def login_form(self, request: Request) -> Response:
-        return self.page(request, "login.html", None, next=_safe_next(request))
+        return self.page(
+            request, "login.html", None, next=_safe_next(request), sso=self.single_sign_on
+        )
+
+    async def sso_start(self, request: Request) -> Response:
+        started = await run(single_sign_on.start, self.workspace)
+        response = RedirectResponse(started.url, 303)
+        self.sessions.remember_sign_on(
+            response,
+            {"state": started.state, "nonce": started.nonce, "verifier": started.verifier},
+        )
+        return response
+
+    async def sso_callback(self, request: Request) -> Response:
+        address = client_address(request)
+        remembered = self.sessions.sign_on(request)
+        state, code = request.query_params.get("state", ""), request.query_params.get("code", "")
+        if (
+            remembered is None
+            or not code
+            or not secrets.compare_digest(state, remembered.get("state", ""))
+        ):
+            self.throttle.failed(address)
+            return self.page(
+                request,
+                "login.html",
+                None,
+                401,
+                error="this sign-in did not start here, or took too long; try again",
+                sso=self.single_sign_on,
+            )
+        try:
+            user = await run(
+                single_sign_on.finish,
+                self.workspace,
+                code,
+                remembered["nonce"],
+                remembered["verifier"],
+                address,
+            )
+        except AuditError as exc:
+            self.throttle.failed(address)
+            return self.page(
+                request, "login.html", None, 403, error=exc.message, sso=self.single_sign_on
+            )
+        response = RedirectResponse("/", 303)
+        self.sessions.forget_sign_on(response)
+        self.sessions.issue(response, user)
+        return response
 
     async def login(self, request: Request) -> Response:
         address = client_address(request)

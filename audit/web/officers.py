@@ -25,6 +25,7 @@ from audit.web.threads import run
 from audit.workspace import Workspace
 
 COOKIE = "audit_officer"
+SSO_COOKIE = "audit_sso"
 MAX_AGE = 8 * 3600
 FORM_LIMITS = {"max_files": 1, "max_fields": 200}
 
@@ -62,6 +63,32 @@ class Sessions:
             samesite="strict",
             secure=self.secure,
         )
+
+    def remember_sign_on(self, response: Response, data: dict[str, str]) -> None:
+        """What the single sign-on callback needs (state, nonce, code verifier) for ten
+        minutes. SameSite=Lax: the provider sends the browser back from another site."""
+        response.set_cookie(
+            SSO_COOKIE,
+            self.signer.dumps(data, salt="audit-sso"),
+            max_age=600,
+            path="/login/sso",
+            httponly=True,
+            samesite="lax",
+            secure=self.secure,
+        )
+
+    def sign_on(self, request: Request) -> dict[str, str] | None:
+        raw = request.cookies.get(SSO_COOKIE)
+        if not raw:
+            return None
+        try:
+            data = self.signer.loads(raw, max_age=600, salt="audit-sso")
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def forget_sign_on(self, response: Response) -> None:
+        response.delete_cookie(SSO_COOKIE, path="/login/sso", httponly=True, samesite="lax")
 
     def end(self, response: Response) -> None:
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")

@@ -13,14 +13,15 @@ from audit.workspace import Workspace
 
 
 @contextmanager
-def serving(workspace: Workspace) -> Iterator[str]:
-    """Serve the workspace's portal on 127.0.0.1 at a free port; yields its base address."""
+def serving(workspace: Workspace, port: int = 0) -> Iterator[str]:
+    """Serve the workspace's application on 127.0.0.1 (at a free port unless one is given);
+    yields its base address."""
     import uvicorn
 
     from audit.web.app import create_app
 
     config = uvicorn.Config(
-        create_app(workspace), host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        create_app(workspace), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
