@@ -12,6 +12,7 @@ from audit.cli.app import state
 from audit.cli.console import console, styled
 from audit.cli.output import Format, render
 from audit.cli.params import FormatOption, LimitOption, OffsetOption, WideOption
+from audit.cli.users import identity
 from audit.errors import InputError
 from audit.model import Tier
 from audit.vendor import vendor_record
@@ -29,7 +30,8 @@ def import_(
     ] = False,
 ) -> None:
     """Import vendors: all of them in one transaction, or none (every bad row is listed)."""
-    result = services.import_vendors(state(ctx).workspace(), file, update=update)
+    workspace = state(ctx).workspace()
+    result = services.import_vendors(workspace, file, update=update, by=identity(workspace))
     out.print(
         f"imported {len(result.added)} new vendor(s), updated {len(result.updated)}", markup=False
     )
@@ -140,7 +142,10 @@ def edit(
     changes = {k: v for k, v in given.items() if v is not None}
     if contract_end is not None and contract_end.lower() == "none":
         changes["contract.end"] = None
-    edited = services.vendor_edits.edit_vendor(state(ctx).workspace(), vendor_id, changes)
+    workspace = state(ctx).workspace()
+    edited = services.vendor_edits.edit_vendor(
+        workspace, vendor_id, changes, by=identity(workspace)
+    )
     out.print(f"vendor {edited.vendor.id}: revision {edited.revision}", markup=False)
     for line in edited.changes:
         out.print(f"  {line}", markup=False)

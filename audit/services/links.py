@@ -79,6 +79,30 @@ def issue_link(
     return IssuedLink(questionnaire_id, f"{base}/q/{token}", expires_at)
 
 
+ASSESSOR_SESSION_HOURS = 8
+
+
+def assessor_session(workspace: Workspace, questionnaire_id: str) -> int:
+    """An officer answers the assessor's part in the portal's pages: a link that is never
+    sent, its token thrown away at once (only the dashboard, behind sign-in, opens it), open
+    for a working day. Returns the link's id for the portal session."""
+    now = utcnow()
+    with transaction(workspace) as session:
+        questionnaire = session.get(QuestionnaireRow, questionnaire_id)
+        if questionnaire is None or questionnaire.part != "assessor":
+            raise NotFoundError(f"no assessor's part '{questionnaire_id}'")
+        row = QuestionnaireLinkRow(
+            questionnaire_id=questionnaire_id,
+            token_sha256=token_hash(secrets.token_urlsafe(TOKEN_BYTES)),
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=ASSESSOR_SESSION_HOURS),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None  # noqa: S101 - flushed
+        return row.id
+
+
 @dataclass(frozen=True, slots=True)
 class OpenLink:
     link_id: int

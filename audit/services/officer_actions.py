@@ -91,6 +91,22 @@ def new_link(
     return made, delivery
 
 
+def issue_review(workspace: Workspace, actor: Actor, vendor_id: str) -> questionnaires.Issued:
+    """Issue the assessor's part (pre-filled with the last review, to confirm)."""
+    issued = questionnaires.issue_questionnaire(
+        workspace, vendor_id, part=Respondent.ASSESSOR, prefill=True
+    )
+    _note(workspace, actor, "assessor's part issued", issued.questionnaire.id)
+    return issued
+
+
+def answer_review(workspace: Workspace, actor: Actor, questionnaire_id: str) -> int:
+    """Open the assessor's part in the portal's pages for the signed-in officer."""
+    link_id = links.assessor_session(workspace, questionnaire_id)
+    _note(workspace, actor, "assessor's part opened", questionnaire_id)
+    return link_id
+
+
 def revoke(workspace: Workspace, actor: Actor, questionnaire_id: str) -> int:
     count = links.revoke_links(workspace, questionnaire_id)
     _note(workspace, actor, "links revoked", questionnaire_id, f"{count} open link(s)")
@@ -131,7 +147,3 @@ def set_user(workspace: Workspace, actor: Actor, email: str, change: str) -> acc
     if change in ("disable", "enable"):
         return accounts.set_disabled(workspace, email, change == "disable", by=actor.email)
     return accounts.set_role(workspace, email, change, by=actor.email)
-
-
-def part_for(value: str) -> Respondent:
-    return Respondent.ASSESSOR if value == "assessor" else Respondent.VENDOR

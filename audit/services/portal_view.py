@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from audit.content.conditions import evaluate
 from audit.errors import NotFoundError
-from audit.model import Respondent, SubmissionStatus
+from audit.model import SubmissionStatus
 from audit.questionnaire.document import Question, Questionnaire
 from audit.questionnaire.words import previous_words
 from audit.services.content import workspace_content
@@ -188,7 +188,9 @@ def issued_questionnaire(workspace: Workspace, questionnaire_id: str) -> Issued:
     content = workspace_content(workspace)
     with reading(workspace) as session:
         row = session.get(QuestionnaireRow, questionnaire_id)
-        if row is None or row.part != Respondent.VENDOR.value:
+        # Either part: a vendor's session opens only the vendor's part (links are made for no
+        # other), an officer's only an assessor's part (the dashboard, behind sign-in).
+        if row is None:
             raise NotFoundError(f"no questionnaire '{questionnaire_id}'")
         questionnaire = stored_questionnaire(workspace, session, row, content)
         last = _last_cycle(session, row)

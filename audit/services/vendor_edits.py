@@ -51,7 +51,9 @@ def _apply(record: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]
     return updated
 
 
-def edit_vendor(workspace: Workspace, vendor_id: str, changes: Mapping[str, Any]) -> Edited:
+def edit_vendor(
+    workspace: Workspace, vendor_id: str, changes: Mapping[str, Any], by: str | None = None
+) -> Edited:
     """Change the named facts of one vendor and nothing else; the result is checked like an
     import, kept as a new revision, and the tier recomputed (before and after are returned)."""
     if not changes:
@@ -81,7 +83,7 @@ def edit_vendor(workspace: Workspace, vendor_id: str, changes: Mapping[str, Any]
             session,
             [stored],
             {vendor.id: row.revision},
-            EDIT_SOURCE,
+            f"{EDIT_SOURCE} by {by}" if by else EDIT_SOURCE,
             {vendor.id: derived_columns(vendor, content)},
         )
     return Edited(

@@ -146,11 +146,13 @@ def _save(
     return ImportResult(added, tuple(sorted(existing)))
 
 
-def import_vendors(workspace: Workspace, path: Path, *, update: bool = False) -> ImportResult:
+def import_vendors(
+    workspace: Workspace, path: Path, *, update: bool = False, by: str | None = None
+) -> ImportResult:
     """All vendors of a CSV, YAML or JSON file in one transaction, or none of them."""
     source = workspace.relative(path)
     vendors = read_vendor_file(path, source, max_bytes=workspace.settings["max_register_bytes"])
-    return _save(workspace, vendors, source, update)
+    return _save(workspace, vendors, f"{source} by {by}"[:500] if by else source, update)
 
 
 def add_vendor(workspace: Workspace, record: dict[str, Any], *, update: bool = False) -> Vendor:

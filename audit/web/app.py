@@ -331,6 +331,7 @@ def dashboard_routes(desk: DashboardForms) -> list[Route]:
         Route("/vendors/{vendor}/questionnaires", desk.issue, methods=["POST"]),
         Route("/questionnaires/{qid}/link", desk.link, methods=["POST"]),
         Route("/questionnaires/{qid}/revoke", desk.revoke, methods=["POST"]),
+        Route("/questionnaires/{qid}/answer", desk.answer, methods=["POST"]),
         Route("/evidence/{id:int}", desk.evidence_file, methods=["GET"]),
         Route("/findings", desk.findings_list, methods=["GET"]),
         Route("/findings/{id:int}", desk.finding, methods=["GET"]),

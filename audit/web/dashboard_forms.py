@@ -5,6 +5,7 @@ refused and why. A viewer's post is refused here, whatever the page showed it.""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -90,6 +91,11 @@ class DashboardForms(Dashboard):
     async def issue(self, request: Request) -> Response:
         officer, form = await self.sessions.form(request, Role.OFFICER)
         vendor_id = request.path_params["vendor"]
+        if form.get("part") == "assessor":
+            review = await run(
+                officer_actions.issue_review, self.workspace, _actor(officer, request), vendor_id
+            )
+            return RedirectResponse(f"/vendors/{vendor_id}?issued={review.questionnaire.id}", 303)
         issued = await run(
             officer_actions.issue,
             self.workspace,
@@ -116,6 +122,23 @@ class DashboardForms(Dashboard):
         return await self.vendor_view(
             request, officer, _text(form, "vendor", 64), new_link=(questionnaire_id, made.url)
         )
+
+    async def answer(self, request: Request) -> Response:
+        """The assessor's part, in the portal's pages, for the signed-in officer: a portal
+        session scoped to that questionnaire, as a vendor's link would give."""
+        officer, _ = await self.sessions.form(request, Role.OFFICER)
+        questionnaire_id = request.path_params["qid"]
+        link_id = await run(
+            officer_actions.answer_review,
+            self.workspace,
+            _actor(officer, request),
+            questionnaire_id,
+        )
+        request.session.clear()
+        request.session.update(
+            {"q": questionnaire_id, "link": link_id, "csrf": secrets.token_urlsafe(32)}
+        )
+        return RedirectResponse("/portal", 303)
 
     async def revoke(self, request: Request) -> Response:
         officer, form = await self.sessions.form(request, Role.OFFICER)

@@ -220,3 +220,30 @@ def test_reports_are_generated_downloaded_and_verified(desk: dict[str, Any]) -> 
     )
     assert "verification failed" in failed.text
     assert client.get("/reports/files/..%2Faudit.toml").status_code == 404
+
+
+def test_an_officer_answers_the_assessors_part_in_the_browser(desk: dict[str, Any]) -> None:
+    client, csrf = signed_in(desk["app"], "officer")
+    issued = client.post(
+        f"/vendors/{VENDOR}/questionnaires",
+        data={"csrf": csrf, "part": "assessor"},
+        follow_redirects=False,
+    )
+    assert issued.status_code == 303
+    page = client.get(issued.headers["location"])
+    questionnaire = re.search(r"/questionnaires/(R-[^/]+)/answer", page.text)
+    assert questionnaire is not None
+    opened = client.post(
+        f"/questionnaires/{questionnaire.group(1)}/answer",
+        data={"csrf": csrf},
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303 and opened.headers["location"] == "/portal"
+    portal = client.get("/portal")
+    assert portal.status_code == 200 and questionnaire.group(1) in portal.text
+    viewer, viewer_csrf = signed_in(desk["app"], "viewer")
+    refused = viewer.post(
+        f"/questionnaires/{questionnaire.group(1)}/answer", data={"csrf": viewer_csrf}
+    )
+    assert refused.status_code == 403
+    assert viewer.get("/portal").status_code == 403  # no portal session for the viewer
