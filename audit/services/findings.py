@@ -14,11 +14,15 @@ from sqlmodel import Session, col
 from audit.errors import InputError, NotFoundError
 from audit.findings import ACTIVE, SETTABLE, FindingStatus
 from audit.inputs import address_problem, name_problem, text_problem
+from audit.model import Severity
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
 from audit.store import chain, queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow
 from audit.workspace import Workspace
+
+
+UNRESOLVED = "unresolved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +40,26 @@ def list_findings(
     as_of: dt.date | None = None,
     limit: int | None = None,
     offset: int = 0,
+    severity: str | None = None,
 ) -> tuple[list[FindingView], int]:
     """A page of findings (all when `limit` is None) and how many match in all."""
     as_of = as_of or dt.date.today()
-    if status is not None and status not in {s.value for s in FindingStatus}:
-        known = ", ".join(s.value for s in FindingStatus)
+    if status is not None and status not in {s.value for s in FindingStatus} | {UNRESOLVED}:
+        known = ", ".join([*(s.value for s in FindingStatus), UNRESOLVED])
         raise InputError(f"unknown status '{status}' (one of: {known})")
-    statuses = [status] if status else None
+    statuses: list[str] | None = [status] if status else None
+    if status == UNRESOLVED:  # every finding not yet resolved, accepted risks included
+        statuses = [s.value for s in FindingStatus if s is not FindingStatus.RESOLVED]
     if overdue:
         statuses = [s.value for s in ACTIVE] if statuses is None else statuses
+    if severity is not None and severity not in {s.value for s in Severity}:
+        known = ", ".join(s.value for s in Severity)
+        raise InputError(f"unknown severity '{severity}' (one of: {known})")
     filters: dict[str, Any] = {
         "vendor_id": vendor_id,
         "statuses": statuses,
         "due_before": as_of if overdue else None,
+        "severity": severity,
     }
     with reading(workspace) as session:
         if vendor_id is not None and queries.vendor(session, vendor_id) is None:

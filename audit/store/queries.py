@@ -267,9 +267,14 @@ def finding(session: Session, finding_id: int) -> FindingRow | None:
 
 
 def _finding_filters(
-    vendor_id: str | None, statuses: Sequence[str] | None, due_before: dt.date | None
+    vendor_id: str | None,
+    statuses: Sequence[str] | None,
+    due_before: dt.date | None,
+    severity: str | None = None,
 ) -> list[Any]:
     filters: list[Any] = []
+    if severity is not None:
+        filters.append(col(FindingRow.severity) == severity)
     if vendor_id is not None:
         filters.append(col(FindingRow.vendor_id) == vendor_id)
     if statuses:
@@ -285,13 +290,14 @@ def findings(
     vendor_id: str | None = None,
     statuses: Sequence[str] | None = None,
     due_before: dt.date | None = None,
+    severity: str | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> Sequence[FindingRow]:
     """Findings in vendor and control order, filtered (and paged) by the database."""
     query = (
         select(FindingRow)
-        .where(*_finding_filters(vendor_id, statuses, due_before))
+        .where(*_finding_filters(vendor_id, statuses, due_before, severity))
         .order_by(col(FindingRow.vendor_id), col(FindingRow.control_id))
         .offset(offset)
     )
@@ -306,11 +312,12 @@ def count_findings(
     vendor_id: str | None = None,
     statuses: Sequence[str] | None = None,
     due_before: dt.date | None = None,
+    severity: str | None = None,
 ) -> int:
     query = (
         sa.select(func.count())
         .select_from(FindingRow)
-        .where(*_finding_filters(vendor_id, statuses, due_before))
+        .where(*_finding_filters(vendor_id, statuses, due_before, severity))
     )
     return int(session.execute(query).scalar_one())
 

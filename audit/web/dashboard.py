@@ -257,6 +257,7 @@ class Dashboard:
                 vendor_id=query.get("vendor") or None,
                 status=status,
                 overdue=query.get("overdue") == "1",
+                severity=query.get("severity") or None,
                 limit=PER_PAGE,
                 offset=(number - 1) * PER_PAGE,
             )

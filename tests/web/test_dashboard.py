@@ -247,3 +247,13 @@ def test_an_officer_answers_the_assessors_part_in_the_browser(desk: dict[str, An
     )
     assert refused.status_code == 403
     assert viewer.get("/portal").status_code == 403  # no portal session for the viewer
+
+
+def test_findings_filter_by_severity_and_unresolved(desk: dict[str, Any]) -> None:
+    client, _ = signed_in(desk["app"], "viewer")
+    page = client.get("/findings?severity=high&status=unresolved")
+    assert page.status_code == 200
+    rows = re.findall(r'<span class="sev sev-(\w+)">', page.text)
+    assert rows and set(rows) == {"high"}
+    assert "resolved</td>" not in page.text.replace("unresolved", "")
+    assert client.get("/findings?severity=bogus").status_code == 422
