@@ -21,7 +21,6 @@ from audit.store import chain, queries
 from audit.store.tables import FindingEventRow, FindingRow, utcnow
 from audit.workspace import Workspace
 
-
 UNRESOLVED = "unresolved"
 
 
