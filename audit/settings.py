@@ -6,161 +6,15 @@ Precedence: environment, then `audit.toml`, then the default.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from audit import setting_values as parse
 from audit.errors import Problem, WorkspaceError
-from audit.inputs import address_problem, name_problem
-from audit.model import Regime
-
-
-def _positive_int(value: Any) -> int:
-    number = int(value)
-    if number <= 0:
-        raise ValueError("must be a positive whole number")
-    return number
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be non-empty text")
-    return value
-
-
-def _one_line(value: Any) -> str:
-    text = _text(value)
-    if name_problem(text) is not None:
-        raise ValueError("must be one line of text, without control characters")
-    return text.strip()
-
-
-def _email(value: Any) -> str:
-    text = _one_line(value)
-    problem = address_problem(text)
-    if problem is not None:
-        raise ValueError(f"{problem}, such as risk@example.com")
-    return text
-
-
-def _database_url(value: Any) -> str:
-    text = _one_line(value)
-    if "://" not in text:
-        raise ValueError(
-            "must be a database URL, such as postgresql+psycopg://user@host/db or "
-            "sqlite:////path/to/audit.db"
-        )
-    return text
-
-
-def _policy_name(value: Any) -> str:
-    text = _one_line(value)
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", text) or ".." in text:
-        raise ValueError("must be the name of a file in policies/, such as default (no path)")
-    return text
-
-
-def _regimes(value: Any) -> tuple[str, ...]:
-    known = {r.value for r in Regime}
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(
-            f'must be a list of names, such as ["dora", "gdpr"]; known: {", ".join(sorted(known))}'
-        )
-    unknown = [v for v in value if v not in known]
-    if unknown:
-        raise ValueError(f"unknown regime {unknown[0]!r}; known: {', '.join(sorted(known))}")
-    return tuple(dict.fromkeys(value))
-
-
-def _country(value: Any) -> str:
-    text = _one_line(value)
-    if not re.fullmatch(r"[A-Z]{2}", text):
-        raise ValueError("must be an ISO 3166 alpha-2 country code in capitals, such as DE")
-    return text
-
-
-def _currency(value: Any) -> str:
-    text = _one_line(value)
-    if not re.fullmatch(r"[A-Z]{3}", text):
-        raise ValueError("must be an ISO 4217 currency code in capitals, such as EUR")
-    return text
-
-
-def _rates(value: Any) -> dict[str, float]:
-    """`{GBP = 1.17, USD = 0.92}`: what one unit of each currency is worth in money.currency."""
-    if not isinstance(value, dict):
-        raise ValueError("must be a table of currency = rate, such as { GBP = 1.17 }")
-    rates = {}
-    for code, rate in value.items():
-        if not re.fullmatch(r"[A-Z]{3}", str(code)):
-            raise ValueError(f"{code!r} is not an ISO 4217 currency code such as GBP")
-        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 < rate < 1e9:
-            raise ValueError(f"{code}: the rate must be a positive number, not {rate!r}")
-        rates[str(code)] = float(rate)
-    return rates
-
-
-def _day(value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(_one_line(value))
-    except ValueError:
-        raise ValueError("must be a date such as 2026-11-30") from None
-
-
-def _base_url(value: Any) -> str:
-    text = _one_line(value).rstrip("/")
-    if not re.fullmatch(r"https?://[^\s/?#@]+", text):
-        raise ValueError(
-            "must be the address vendors open, such as https://audit.example.com (the portal "
-            "is served at the root of its address: no path or query)"
-        )
-    return text
-
-
-def _base_url_with_path(value: Any) -> str:
-    text = _one_line(value).rstrip("/")
-    if not re.fullmatch(r"https?://[^\s?#@]+", text):
-        raise ValueError("must be an https address, such as https://login.example.com/realms/x")
-    return text
-
-
-def _host(value: Any) -> str:
-    text = _one_line(value)
-    if not re.fullmatch(r"[A-Za-z0-9.:\-\[\]]{1,255}", text):
-        raise ValueError("must be an address to listen on, such as 127.0.0.1 or 0.0.0.0")
-    return text
-
-
-def _port(value: Any) -> int:
-    number = int(value)
-    if not 1 <= number <= 65535:
-        raise ValueError("must be a port number from 1 to 65535")
-    return number
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("must be true or false")
-
-
-def _questionnaire_format(value: Any) -> str:
-    text = _text(value).lower().lstrip(".")
-    if text not in ("xlsx", "yaml", "json"):
-        raise ValueError("must be xlsx, yaml or json")
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_DATABASE_URL",
         "database_url",
         None,
-        _database_url,
+        parse.database_url,
         "SQLAlchemy URL of the database; default SQLite at .audit/audit.db. "
         "For PostgreSQL: postgresql+psycopg://user@host/db",
     ),
@@ -188,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_POLICY",
         "policy",
         "default",
-        _policy_name,
+        parse.policy_name,
         "Name of the policy file in policies/ (without .yaml)",
     ),
     Setting(
@@ -196,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "organisation.name",
         None,
-        _one_line,
+        parse.one_line,
         "Your organisation's name, as vendors see it on questionnaires and e-mails",
     ),
     Setting(
@@ -204,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "organisation.contact",
         None,
-        _email,
+        parse.email,
         "Whom vendors ask and return questionnaires to; default the vendor's relationship owner",
     ),
     Setting(
@@ -212,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "organisation.regimes",
         None,
-        _regimes,
+        parse.regimes,
         "Regimes your organisation is subject to (dora, eba, gdpr, uk_gdpr, hipaa, pci_dss, "
         "sox); controls and citations bound to a regime apply only when it is listed",
     ),
@@ -221,7 +75,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "organisation.country",
         None,
-        _country,
+        parse.country,
         "Your organisation's country (ISO 3166 alpha-2), for country-bound controls",
     ),
     Setting(
@@ -229,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_USER",
         "user.email",
         None,
-        _email,
+        parse.email,
         "Who you are on the command line: your account's e-mail. Changes you make (an "
         "acceptance, a status, an account) are recorded under it",
     ),
@@ -238,17 +92,19 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "oidc.issuer",
         None,
-        _base_url_with_path,
+        parse.base_url_with_path,
         "Single sign-on: the OpenID Connect provider's issuer (its discovery document is at "
         "ISSUER/.well-known/openid-configuration)",
     ),
-    Setting("oidc_client_id", None, "oidc.client_id", None, _one_line, "Single sign-on: client id"),
+    Setting(
+        "oidc_client_id", None, "oidc.client_id", None, parse.one_line, "Single sign-on: client id"
+    ),
     Setting(
         "oidc_client_secret",
         "AUDIT_OIDC_CLIENT_SECRET",
         "oidc.client_secret",
         None,
-        _one_line,
+        parse.one_line,
         "Single sign-on: the client secret (better in the environment than in audit.toml)",
     ),
     Setting(
@@ -256,7 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "money.currency",
         "EUR",
-        _currency,
+        parse.currency,
         "The currency of the policy's spend rules and of the reports' totals; amounts in other "
         "currencies are converted with money.rates, never added as they are",
     ),
@@ -265,7 +121,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "money.rates",
         None,
-        _rates,
+        parse.rates,
         "What one unit of each other currency is worth in money.currency, e.g. { GBP = 1.17 }",
     ),
     Setting(
@@ -273,7 +129,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "money.rates_as_of",
         None,
-        _day,
+        parse.day,
         "The day money.rates were taken (reports state it with every converted total)",
     ),
     Setting(
@@ -281,7 +137,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_BASE_URL",
         "web.base_url",
         "http://127.0.0.1:8080",
-        _base_url,
+        parse.base_url,
         "The address vendors open portal links at (behind a reverse proxy: its https address)",
     ),
     Setting(
@@ -289,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_WEB_HOST",
         "web.host",
         "127.0.0.1",
-        _host,
+        parse.host,
         "The address `audit serve` listens on (keep 127.0.0.1 behind a reverse proxy)",
     ),
     Setting(
@@ -297,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         "AUDIT_WEB_PORT",
         "web.port",
         8080,
-        _port,
+        parse.port,
         "The port `audit serve` listens on",
     ),
     Setting(
@@ -305,7 +161,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "web.trusted_proxies",
         "127.0.0.1",
-        _one_line,
+        parse.one_line,
         "Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (comma-separated)",
     ),
     Setting(
@@ -313,7 +169,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "web.links",
         False,
-        _flag,
+        parse.flag,
         "Whether questionnaires the scheduler issues carry a portal link in their e-mail",
     ),
     Setting(
@@ -321,7 +177,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "questionnaire.format",
         "xlsx",
-        _questionnaire_format,
+        parse.questionnaire_format,
         "Format of questionnaires the scheduler issues and e-mails: xlsx, yaml or json",
     ),
     Setting(
@@ -329,7 +185,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "limits.content_bytes",
         2 * 1024 * 1024,
-        _positive_int,
+        parse.positive_int,
         "Largest checklist, policy, vendor or questionnaire file accepted",
     ),
     Setting(
@@ -337,7 +193,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "limits.register_bytes",
         64 * 1024 * 1024,
-        _positive_int,
+        parse.positive_int,
         "Largest vendor register file accepted (CSV, YAML or JSON)",
     ),
     Setting(
@@ -345,7 +201,7 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "limits.evidence_bytes",
         200 * 1024 * 1024,
-        _positive_int,
+        parse.positive_int,
         "Largest evidence file accepted",
     ),
 )
