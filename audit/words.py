@@ -64,11 +64,15 @@ _SHORT = {
 }
 
 
+_BY_CODE: dict[int, dict[str, str]] = {}
+
+
 def _words(table: Mapping[Any, str], code: str) -> str:
     """The words for a register code (an enum's value), or the code made readable."""
-    return next((words for key, words in table.items() if key.value == code), None) or (
-        code.replace("_", " ")
-    )
+    by_code = _BY_CODE.get(id(table))
+    if by_code is None:
+        by_code = _BY_CODE[id(table)] = {key.value: words for key, words in table.items()}
+    return by_code.get(code) or code.replace("_", " ")
 
 
 def service(code: str) -> str:

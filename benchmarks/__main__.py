@@ -4,7 +4,8 @@
 sizes (1,000 and 10,000 vendors; `--quick` 100 and 1,000), on SQLite, and on PostgreSQL as well
 when AUDIT_BENCH_POSTGRES_URL is set. Every step is its own `audit` process: the figures are what
 a user waits for, CPU seconds and peak memory from the kernel, and the growth from the small
-portfolio to the large one. `reports` and `hashing` are in-process ratios kept because their
+portfolio to the large one. On each portfolio so built, `audit serve` then serves the officers'
+dashboard, and each of its pages is timed as a signed-in browser waits for it. `reports` and `hashing` are in-process ratios kept because their
 baseline does the same work on the same input (see each module); the output says so. `portal`
 runs `audit serve` and has 50 vendors answer in it at once (`--quick` 5), on PostgreSQL when
 AUDIT_BENCH_POSTGRES_URL is set, else on SQLite: latencies of saves and uploads as a vendor's
@@ -26,7 +27,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks import hashing, portal, portfolio, reports
+from benchmarks import dashboard, hashing, portal, portfolio, reports
 
 # (figure, operator, bound): checked at the large size of a full run.
 TARGETS = [
@@ -66,14 +67,20 @@ def postgres_schema(size: int) -> Iterator[str | None]:
         admin.dispose()
 
 
-def cycle(root: Path, sizes: list[int], backend: str) -> dict[str, Any]:
+def cycle(
+    root: Path, sizes: list[int], backend: str, pages: dict[int, Any] | None = None
+) -> dict[str, Any]:
+    """The cycle's steps at each size; with `pages`, the dashboard's pages over the same
+    workspace too (benchmarks/dashboard.py)."""
     figures: dict[str, Any] = {}
     for size in sizes:
         with postgres_schema(size) if backend == "postgresql" else _none() as url:
             if url:
                 os.environ["AUDIT_DATABASE_URL"] = url
             try:
-                _, steps = portfolio.build(root / backend, size)
+                workspace, steps = portfolio.build(root / backend, size)
+                if pages is not None:
+                    pages[size] = dashboard.measure(workspace)
             finally:
                 os.environ.pop("AUDIT_DATABASE_URL", None)
         figures[size] = {
@@ -130,6 +137,21 @@ def _print_cycle(backend: str, sizes: list[int], steps: dict[int, dict[str, Any]
         print(
             f"{name:<30} {a['cpu']:>8.2f} {a['wall']:>8.2f} {a['peak_mb']:>6} "
             f"  {b['cpu']:>8.2f} {b['wall']:>8.2f} {b['peak_mb']:>6}  {growth:>5.1f}x"
+        )
+
+
+def _print_pages(backend: str, sizes: list[int], pages: dict[int, Any]) -> None:
+    small, large = sizes[0], sizes[-1]
+    print(
+        f"\nThe dashboard over `audit serve` on {backend}: seconds a browser waits, median of "
+        f"{dashboard.REPEATS} (first request apart), at {small:,} and {large:,} vendors"
+    )
+    print(f"{'page':<28} {'first':>8} {'median':>8}   {'first':>8} {'median':>8}")
+    for name in pages[small]:
+        a, b = pages[small][name], pages[large][name]
+        print(
+            f"{name:<28} {a['first_s']:>8.3f} {a['median_s']:>8.3f}   "
+            f"{b['first_s']:>8.3f} {b['median_s']:>8.3f}"
         )
 
 
@@ -205,8 +227,11 @@ def main(argv: list[str] | None = None) -> int:
                 ["postgresql"] if os.environ.get("AUDIT_BENCH_POSTGRES_URL") else []
             )
             for backend in backends:
-                figures[backend] = cycle(root, sizes, backend)
+                pages: dict[int, Any] = {}
+                figures[backend] = cycle(root, sizes, backend, pages)
+                figures[f"dashboard_{backend}"] = pages
                 _print_cycle(backend, sizes, figures[backend])
+                _print_pages(backend, sizes, pages)
             print(
                 f"\nStart-up: audit --help {figures['help_cpu_s']} s CPU, vendors list on an "
                 f"empty workspace {figures['empty_vendors_list_cpu_s']} s; one questionnaire "

@@ -19,7 +19,6 @@ from audit.report.view import (
     RATING_ORDER,
     SEVERITY_ORDER,
     TIER_ORDER,
-    FindingFacts,
 )
 
 RunScore = tuple[dt.date, float, str]  # as_of, score, rating: all a portfolio needs of a run
@@ -110,12 +109,24 @@ def _spend_note(money: Money, converted_from: set[str], unconverted: list[str]) 
     return note
 
 
+@dataclass(frozen=True, slots=True)
+class FindingTally:
+    """How many findings share a severity, a status, the day the run that opened them looked
+    at, and whether they are past due: all a portfolio needs of them, however many there are."""
+
+    severity: str
+    status: str
+    opened_on: dt.date
+    due_before: dt.date  # the earliest due date among them: late when before the day
+    count: int
+
+
 def build_portfolio_report(
     vendors: Sequence[Any],
     tiers: Mapping[str, str],
     runs: Mapping[str, Sequence[RunScore]],
     next_due: Mapping[str, dt.date],
-    findings: Sequence[tuple[str, FindingFacts]],
+    findings: Sequence[FindingTally],
     rendered_at: dt.datetime,
     as_of: dt.date | None = None,
     money: Money | None = None,
@@ -166,12 +177,13 @@ def build_portfolio_report(
         )
         for t in TIER_ORDER
     )
+    active = [f for f in findings if f.status in ACTIVE_FINDINGS]
     by_severity = []
     for severity in SEVERITY_ORDER:
         counts = [0] * len(AGE_BUCKETS)
-        for _, f in findings:
-            if f.severity == severity.value and f.status in ACTIVE_FINDINGS:
-                counts[_bucket((today - f.opened_on).days)] += 1
+        for f in active:
+            if f.severity == severity.value:
+                counts[_bucket((today - f.opened_on).days)] += f.count
         by_severity.append((severity.value, tuple(counts)))
 
     def concentration(key: str) -> tuple[tuple[str, int, float], ...]:
@@ -191,15 +203,15 @@ def build_portfolio_report(
             for name, (count, spend) in sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[0]))
         )
 
-    active = [f for _, f in findings if f.status in ACTIVE_FINDINGS]
     rating_rank = {r.value: i for i, r in enumerate(RATING_ORDER)}
     attention = sorted(
         (r for r in rows if r.rating in ("high", "critical")),
         key=lambda r: (-rating_rank[r.rating], tier_rank[r.tier], r.score or 0.0, r.id),
     )
     scored = [r.score for r in rows if r.score is not None]
-    late = sum(1 for f in active if f.status != "accepted" and f.due < today)
-    accepted = sum(1 for f in active if f.status == "accepted")
+    late = sum(f.count for f in active if f.status != "accepted" and f.due_before < today)
+    accepted = sum(f.count for f in active if f.status == "accepted")
+    open_count = sum(f.count for f in active)
     rated = {rating: sum(1 for r in rows if r.rating == rating) for rating in ("high", "critical")}
     totals = (
         ("Vendors", str(len(rows))),
@@ -215,10 +227,10 @@ def build_portfolio_report(
             else "-",
         ),
         ("Assessments overdue", str(sum(1 for r in rows if r.overdue))),
-        ("Open findings", f"{len(active)} ({accepted} risk-accepted)"),
+        ("Open findings", f"{open_count} ({accepted} risk-accepted)"),
         (
             "Findings past due",
-            f"{late} of {len(active)} open ({round(100 * late / len(active)) if active else 0}%)",
+            f"{late} of {open_count} open ({round(100 * late / open_count) if open_count else 0}%)",
         ),
     )
     return PortfolioReport(

@@ -12,16 +12,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col, func, select
 
-from audit.due import DueItem
+from audit.findings import ACTIVE
 from audit.report.portfolio_view import PortfolioReport
+from audit.services.content import workspace_content
 from audit.services.database import reading
-from audit.services.due import due_items
 from audit.services.evidence import EvidenceStatus, list_evidence
 from audit.services.findings import FindingView, list_findings
 from audit.services.reports import portfolio_view
 from audit.services.vendor_edits import Revision, revisions
 from audit.services.vendors import VendorDetail, show_vendor, vendor_listing
-from audit.store import bulk
+from audit.store import bulk, queries
 from audit.store.tables import (
     AuditRunRow,
     PortalAnswerRow,
@@ -51,9 +51,22 @@ class OutQuestionnaire:
 
 
 @dataclass(frozen=True, slots=True)
+class Expiring:
+    """A vendor's newest document of a kind that has expired or soon will."""
+
+    id: int
+    vendor_id: str
+    kind: str
+    file_name: str
+    valid_until: dt.date
+    days_left: int
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     portfolio: PortfolioReport
-    due: tuple[DueItem, ...]  # overdue first, then due within DUE_WINDOW days
+    due: tuple[tuple[str, int, int], ...]  # (what, overdue, due within DUE_WINDOW days)
+    expiring: tuple[Expiring, ...]  # the first few, soonest first
     out: tuple[OutQuestionnaire, ...]
 
 
@@ -109,11 +122,64 @@ def questionnaires_out(
     ]
 
 
+SHOWN_EXPIRING = 25
+
+
 def overview(workspace: Workspace, today: dt.date) -> Overview:
+    """The portfolio on `today`, and what is due: counted by the database, whatever the
+    portfolio's size (a page never lists every overdue finding of thousands of vendors)."""
     rendered = dt.datetime.now(dt.UTC).replace(microsecond=0)
     report, _ = portfolio_view(workspace, as_of=today, rendered_at=rendered)
-    due = due_items(workspace, today, DUE_WINDOW)
-    return Overview(report, tuple(due), tuple(questionnaires_out(workspace, today)))
+    soon = today + dt.timedelta(days=DUE_WINDOW)
+    out = questionnaires_out(workspace, today)
+    unresolved = [s.value for s in ACTIVE]  # accepted risks are not due
+    window = bulk.expiring_evidence_query(soon).subquery()
+    ends: Any = window.c.valid_until
+    with reading(workspace) as session:
+        late_findings = queries.count_findings(session, statuses=unresolved, due_before=today)
+        soon_findings = (
+            queries.count_findings(
+                session, statuses=unresolved, due_before=soon + dt.timedelta(days=1)
+            )
+            - late_findings
+        )
+        connection = session.connection()
+        expired = connection.execute(
+            sa.select(func.count()).select_from(window).where(ends < today)
+        ).scalar_one()
+        ending = connection.execute(
+            sa.select(func.count()).select_from(window).where(ends >= today)
+        ).scalar_one()
+        first = connection.execute(
+            sa.select(window).order_by(ends, window.c.id).limit(SHOWN_EXPIRING)
+        ).all()
+    labels = workspace_content(workspace).policy.evidence_kinds
+    due = (
+        (
+            "assessments",
+            sum(1 for v in report.vendors if v.overdue),
+            sum(1 for v in report.vendors if not v.overdue and v.next_due <= soon.isoformat()),
+        ),
+        (
+            "questionnaires",
+            sum(1 for q in out if q.overdue),
+            sum(1 for q in out if not q.overdue and q.due <= soon),
+        ),
+        ("evidence", int(expired), int(ending)),
+        ("findings", late_findings, soon_findings),
+    )
+    expiring = tuple(
+        Expiring(
+            int(row.id),
+            str(row.vendor_id),
+            labels[row.kind].label if row.kind in labels else str(row.kind),
+            str(row.file_name),
+            row.valid_until,
+            (row.valid_until - today).days,
+        )
+        for row in first
+    )
+    return Overview(report, due, expiring, tuple(out))
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,14 +27,13 @@ from audit.report.keys import (
     workspace_certificate,
 )
 from audit.report.portfolio_pdf import render_portfolio_report
-from audit.report.portfolio_view import PortfolioReport, build_portfolio_report
+from audit.report.portfolio_view import FindingTally, PortfolioReport, build_portfolio_report
 from audit.report.sign import SignatureRequest, embed_json, load_signer, sign_pdf, timestamper_for
 from audit.report.vendor_pdf import render_vendor_report
 from audit.report.verify import Verification, load_certificate, verify_pdf
 from audit.report.view import (
     ACTIVE_FINDINGS,
     EvidenceFacts,
-    FindingFacts,
     RunFacts,
     build_vendor_report,
 )
@@ -310,8 +309,8 @@ def portfolio_view(
         stored = bulk.vendor_records(session)
         runs = bulk.run_scores(session)
         findings = [
-            (row[0], FindingFacts(*row[1:]))
-            for row in bulk.findings_with_opening(session, sorted(ACTIVE_FINDINGS))
+            FindingTally(*row)
+            for row in bulk.finding_tally(session, sorted(ACTIVE_FINDINGS), as_of)
         ]
     if not stored:
         raise InputError(

@@ -48,26 +48,26 @@ def vendor_records(session: Session) -> list[tuple[str, str, str | None, dt.date
     return [tuple(row) for row in session.connection().execute(query)]
 
 
-def findings_with_opening(session: Session, statuses: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Findings in the given statuses with the date of the run that opened them, in one query:
-    (vendor, id, control, severity, status, due, owner, opened as_of, accepted_until)."""
+def finding_tally(
+    session: Session, statuses: Sequence[str], today: dt.date
+) -> list[tuple[Any, ...]]:
+    """Findings in the given statuses counted by (severity, status, the opening run's as-of
+    day, past due on `today` or not), with the earliest due date of each group: a few rows
+    for a portfolio of any size."""
     opened = sa.orm.aliased(AuditRunRow)
     opened_on: Any = opened.as_of
+    late = sa.case((col(FindingRow.due) < today, 1), else_=0)
     query = (
         sa.select(
-            col(FindingRow.vendor_id),
-            col(FindingRow.id),
-            col(FindingRow.control_id),
             col(FindingRow.severity),
             col(FindingRow.status),
-            col(FindingRow.due),
-            col(FindingRow.owner),
             opened_on,
-            col(FindingRow.accepted_until),
+            func.min(col(FindingRow.due)),
+            func.count(),
         )
         .join(opened, col(opened.id) == col(FindingRow.opened_run_id))
         .where(col(FindingRow.status).in_(list(statuses)))
-        .order_by(col(FindingRow.vendor_id), col(FindingRow.id))
+        .group_by(col(FindingRow.severity), col(FindingRow.status), opened_on, late)
     )
     return [tuple(row) for row in session.connection().execute(query)]
 
@@ -272,6 +272,11 @@ def expiring_evidence(session: Session, horizon: dt.date) -> Sequence[sa.Row[Any
     oldest such row where several end the same day. A kind with any evidence that does not
     expire is never due. On the stored windows: a range of the `valid_until` index, each
     candidate checked against its vendor's other documents of the kind."""
+    return session.connection().execute(expiring_evidence_query(horizon)).all()
+
+
+def expiring_evidence_query(horizon: dt.date) -> sa.Select[Any]:
+    """The query `expiring_evidence` runs, for callers that count or page it."""
     other = sa.orm.aliased(EvidenceRow)
     ends: Any = col(EvidenceRow.valid_until)
     other_ends: Any = other.valid_until
@@ -297,7 +302,7 @@ def expiring_evidence(session: Session, horizon: dt.date) -> Sequence[sa.Row[Any
         col(EvidenceRow.file_name),
         ends,
     ).where(ends <= horizon, ~replaced)
-    return session.connection().execute(query).all()
+    return query
 
 
 def unanswered_questionnaires(session: Session) -> Sequence[sa.Row[Any]]:
