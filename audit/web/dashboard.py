@@ -291,8 +291,12 @@ class Dashboard:
 
     async def reports_page(self, request: Request, **extra: Any) -> Response:
         officer = await self.sessions.officer(request)
-        listed = await run(dashboard.search_vendors, self.workspace,
-                           dashboard.VendorSearch(), dt.date.today(), 1, 10_000)  # fmt: skip
+        query = request.query_params
+        number = _page_number(query.get("page"))
+        search = dashboard.VendorSearch(text=query.get("q", "")[:200])
+        listed = await run(
+            dashboard.search_vendors, self.workspace, search, dt.date.today(), number, PER_PAGE
+        )
         folder = self.workspace.reports_dir
         files = sorted(
             (
@@ -305,7 +309,17 @@ class Dashboard:
         )
         status = int(extra.pop("status", 200))
         return self.page(
-            request, "reports.html", officer, status, vendors=listed[0], files=files, **extra
+            request,
+            "reports.html",
+            officer,
+            status,
+            vendors=listed[0],
+            files=files[:PER_PAGE],
+            more_files=max(0, len(files) - PER_PAGE),
+            search=search,
+            number=number,
+            pages=max(1, -(-listed[1] // PER_PAGE)),
+            **extra,
         )
 
     async def report_file(self, request: Request) -> Response:

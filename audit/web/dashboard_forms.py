@@ -5,6 +5,7 @@ refused and why. A viewer's post is refused here, whatever the page showed it.""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 import tempfile
 from pathlib import Path
@@ -161,7 +162,11 @@ class DashboardForms(Dashboard):
         officer = await self.sessions.officer(request)
         form = await request.form(max_files=1, max_fields=5)
         given = form.get("csrf")
-        if not isinstance(given, str) or given != officer.csrf or not officer.csrf:
+        if (
+            not isinstance(given, str)
+            or not officer.csrf
+            or not hmac.compare_digest(given, officer.csrf)
+        ):
             return self.refused(request, "this form is out of date; reload the page", 403, officer)
         upload = form.get("pdf")
         if not isinstance(upload, UploadFile) or not upload.filename:
