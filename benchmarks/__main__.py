@@ -5,8 +5,9 @@ sizes (1,000 and 10,000 vendors; `--quick` 100 and 1,000), on SQLite, and on Pos
 when AUDIT_BENCH_POSTGRES_URL is set. Every step is its own `audit` process: the figures are what
 a user waits for, CPU seconds and peak memory from the kernel, and the growth from the small
 portfolio to the large one. On each portfolio so built, `audit serve` then serves the officers'
-dashboard, and each of its pages is timed as a signed-in browser waits for it. `reports` and `hashing` are in-process ratios kept because their
-baseline does the same work on the same input (see each module); the output says so. `portal`
+dashboard, and each of its pages is timed as a signed-in browser waits for it. `reports` and
+`hashing` are in-process ratios kept because their baseline does the same work on the same
+input (see each module); the output says so. `portal`
 runs `audit serve` and has 50 vendors answer in it at once (`--quick` 5), on PostgreSQL when
 AUDIT_BENCH_POSTGRES_URL is set, else on SQLite: latencies of saves and uploads as a vendor's
 browser sees them, and whether every answer sent was kept (see benchmarks/portal.py).
