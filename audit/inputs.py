@@ -18,6 +18,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from audit.errors import InputError
+
 MAX_ADDRESS = 254  # RFC 5321 path limit
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
@@ -94,3 +96,17 @@ def printable(value: str) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def date_given(value: str | None, name: str) -> dt.date | None:
+    """An ISO 8601 date someone typed (an option, a form field), or a refusal naming where it
+    was typed; None when nothing was."""
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{name}: '{value}' is not a date; use YYYY-MM-DD") from None
+    if (problem := date_problem(day)) is not None:
+        raise InputError(f"{name}: {problem}")
+    return day

@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from audit.cli.output import Format
-from audit.errors import InputError
-from audit.inputs import date_problem
+from audit.inputs import date_given
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 # Ids are positive and fit the id columns of both databases (PostgreSQL's are 32-bit): a larger
@@ -39,15 +38,7 @@ AsOfOption = Annotated[
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """An ISO 8601 date from an option, or a clear refusal naming the option."""
-    if value is None:
-        return None
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
-    if (problem := date_problem(day)) is not None:
-        raise InputError(f"{option}: {problem}")
-    return day
+    return date_given(value, option)
 
 
 def as_of(value: str | None) -> dt.date:

@@ -23,12 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.worksheet import Worksheet
 
-from audit.model import AnswerType, Respondent
+from audit.model import AnswerType
 from audit.questionnaire.document import Question, Questionnaire
+from audit.questionnaire.instructions_sheet import write_instructions
 from audit.questionnaire.sheetstyle import (
     BOLD,
     COLUMNS,
-    COMPLETED_LABEL,
     CONFIRM,
     DATE_COLUMNS,
     DATE_FORMAT,
@@ -44,7 +44,6 @@ from audit.questionnaire.sheetstyle import (
     OPEN,
     SECTION_FILL,
     SPEC_SHEET,
-    STATUS_LABEL,
     THIN,
     TITLE,
     UNNEEDED_FILL,
@@ -69,7 +68,6 @@ from audit.questionnaire.words import (
     follow_up_words,
     how_to_answer,
     previous_words,
-    workbook_how_to,
     workbook_sheet_note,
 )
 
@@ -310,70 +308,9 @@ class _Writer:
     def instructions(self) -> None:
         sheet = self.book.active
         assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-        sheet.title = INSTRUCTIONS_SHEET
-        q = self.q
-        who = q.requester.organisation or "Your client"
-        assessor = q.part is Respondent.ASSESSOR
-        heading = (
-            f"Contract review of {q.vendor_name} (assessor's part)"
-            if assessor
-            else f"Vendor risk questionnaire for {q.vendor_name}"
+        write_instructions(
+            sheet, self.q, self.question_sheets, self.column("Answer"), self.sheet_of
         )
-        sheet.cell(1, 1, heading).font = TITLE
-        rows: list[tuple[str, Any]] = [
-            ("From", who),
-            ("To", f"{q.vendor_name} ({q.vendor_id})"),
-            ("Questionnaire", q.id),
-            ("Issued", q.issued),
-            ("Please return by", q.due),
-            ("Questions about it", q.requester.contact),
-            ("Questions", f"{len(q.questions)} in {len(self.question_sheets)} sheet(s)"),
-        ]
-        row = 2
-        for label, value in rows:
-            row += 1
-            sheet.cell(row, 1, label).font = BOLD
-            cell = sheet.cell(row, 2, value)
-            cell.alignment = Alignment(horizontal="left")
-            if label in ("Issued", "Please return by"):
-                cell.number_format = DATE_FORMAT
-        row += 1
-        for title, name, first, last in self.question_sheets:
-            row += 1
-            column = get_column_letter(self.column("Answer"))
-            ids = get_column_letter(1)
-            count = sum(1 for q in self.q.questions if self.sheet_of.get(q.id) == name)
-            sheet.cell(row, 1, title)
-            sheet.cell(
-                row,
-                2,
-                f"=COUNTIFS('{name}'!{column}{first}:{column}{last},\"<>\","
-                f'\'{name}\'!{ids}{first}:{ids}{last},"<>")&" of {count} answered"',
-            )
-        row += 2
-        for label, value in ((STATUS_LABEL, "Draft"), (COMPLETED_LABEL, None)):
-            sheet.cell(row, 1, label).font = BOLD
-            cell = sheet.cell(row, 2, value)
-            cell.protection, cell.fill = OPEN, INPUT_FILL
-            if label == STATUS_LABEL:
-                validation(
-                    sheet,
-                    cell.coordinate,
-                    type="list",
-                    formula1='"Draft,Final"',
-                    promptTitle="Status",
-                    prompt="Keep Draft while you work; choose Final when all is answered.",
-                )
-            row += 1
-        row += 1
-        sheet.cell(row, 1, "How to answer").font = BOLD
-        for line in workbook_how_to(q):
-            row += 1
-            sheet.cell(row, 1, line)
-        sheet.column_dimensions["A"].width = 48
-        sheet.column_dimensions["B"].width = 64
-        fit_to_width(sheet)
-        protect(sheet)
 
     def render(self) -> bytes:
         by_checklist: dict[str, list[Question]] = {}

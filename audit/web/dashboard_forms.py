@@ -5,9 +5,9 @@ refused and why. A viewer's post is refused here, whatever the page showed it.""
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.datastructures import FormData, UploadFile
@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from audit.errors import InputError
+from audit.inputs import date_given
 from audit.services import officer_actions
 from audit.services.accounts import Role
 from audit.services.findings import ChangedMeanwhileError
@@ -37,10 +38,9 @@ def _text(form: FormData, name: str, limit: int = 4000) -> str:
 
 
 def _date(value: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{name}: '{value[:40]}' is not a date; use YYYY-MM-DD") from None
+    day = date_given(value, name)
+    assert day is not None  # noqa: S101 - a string was given
+    return day
 
 
 class DashboardForms(Dashboard):
@@ -48,44 +48,47 @@ class DashboardForms(Dashboard):
 
     async def accept(self, request: Request) -> Response:
         officer, form = await self.sessions.form(request, Role.OFFICER)
-        finding_id = int(request.path_params["id"])
-        try:
-            await run(
-                lambda: officer_actions.accept(
-                    self.workspace,
-                    _actor(officer, request),
-                    finding_id,
-                    until=_date(_text(form, "until", 20), "until"),
-                    reason=_text(form, "reason"),
-                    expected=_text(form, "stamp", 64),
-                )
-            )
-        except ChangedMeanwhileError as exc:
-            return await self.finding(request, error=exc.message, hint=exc.hint, status=409)
-        except InputError as exc:
-            return await self.finding(request, error=exc.message, hint=exc.hint, status=422)
-        return RedirectResponse(f"/findings/{finding_id}?saved=accepted", 303)
+        return await self._triage(
+            request,
+            "accepted",
+            lambda finding_id: officer_actions.accept(
+                self.workspace,
+                _actor(officer, request),
+                finding_id,
+                until=_date(_text(form, "until", 20), "until"),
+                reason=_text(form, "reason"),
+                expected=_text(form, "stamp", 64),
+            ),
+        )
 
     async def update(self, request: Request) -> Response:
         officer, form = await self.sessions.form(request, Role.OFFICER)
+        return await self._triage(
+            request,
+            "updated",
+            lambda finding_id: officer_actions.update(
+                self.workspace,
+                _actor(officer, request),
+                finding_id,
+                status=_text(form, "status", 20) or None,
+                owner=_text(form, "owner", 254) or None,
+                note=_text(form, "note") or None,
+                expected=_text(form, "stamp", 64),
+            ),
+        )
+
+    async def _triage(
+        self, request: Request, done: str, change: Callable[[int], object]
+    ) -> Response:
+        """Make the change; the finding's page again with what was refused and why (409 when
+        someone changed it meanwhile), or back to it saying it was saved."""
         finding_id = int(request.path_params["id"])
         try:
-            await run(
-                lambda: officer_actions.update(
-                    self.workspace,
-                    _actor(officer, request),
-                    finding_id,
-                    status=_text(form, "status", 20) or None,
-                    owner=_text(form, "owner", 254) or None,
-                    note=_text(form, "note") or None,
-                    expected=_text(form, "stamp", 64),
-                )
-            )
-        except ChangedMeanwhileError as exc:
-            return await self.finding(request, error=exc.message, hint=exc.hint, status=409)
+            await run(change, finding_id)
         except InputError as exc:
-            return await self.finding(request, error=exc.message, hint=exc.hint, status=422)
-        return RedirectResponse(f"/findings/{finding_id}?saved=updated", 303)
+            status = 409 if isinstance(exc, ChangedMeanwhileError) else 422
+            return await self.finding(request, error=exc.message, hint=exc.hint, status=status)
+        return RedirectResponse(f"/findings/{finding_id}?saved={done}", 303)
 
     # -- questionnaires and links --------------------------------------------------------
 
@@ -159,15 +162,7 @@ class DashboardForms(Dashboard):
         return RedirectResponse(f"/reports?made={made.path.name}", 303)
 
     async def verify(self, request: Request) -> Response:
-        officer = await self.sessions.officer(request)
-        form = await request.form(max_files=1, max_fields=5)
-        given = form.get("csrf")
-        if (
-            not isinstance(given, str)
-            or not officer.csrf
-            or not hmac.compare_digest(given, officer.csrf)
-        ):
-            return self.refused(request, "this form is out of date; reload the page", 403, officer)
+        officer, form = await self.sessions.form(request, Role.VIEWER, files=1)
         upload = form.get("pdf")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await self.reports_page(request, error="choose a PDF to verify", status=422)

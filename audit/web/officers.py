@@ -27,7 +27,7 @@ from audit.workspace import Workspace
 COOKIE = "audit_officer"
 SSO_COOKIE = "audit_sso"
 MAX_AGE = 8 * 3600
-FORM_LIMITS = {"max_files": 1, "max_fields": 200}
+FORM_FIELDS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +116,11 @@ class Sessions:
             raise HTTPException(403, f"your role ({user.role}) may not do this; ask an {needed}")
         return Officer(user, str(data.get("csrf", "")))
 
-    async def form(self, request: Request, needed: Role) -> tuple[Officer, Any]:
-        """The officer and their posted form, once role and CSRF token are checked."""
+    async def form(self, request: Request, needed: Role, files: int = 0) -> tuple[Officer, Any]:
+        """The officer and their posted form (with at most `files` uploads), once role and
+        CSRF token are checked."""
         officer = await self.officer(request, needed)
-        form = await request.form(**FORM_LIMITS)
+        form = await request.form(max_files=files, max_fields=FORM_FIELDS)
         given = form.get("csrf")
         if (
             not officer.csrf
