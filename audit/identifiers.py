@@ -33,7 +33,10 @@ def lei_problem(value: str) -> str | None:
         return "an LEI has 20 characters"
     if not LEI.fullmatch(value):
         return "an LEI is 18 capital letters or digits followed by 2 check digits"
-    if _number(value) % 97 != 1:
-        right = value[:18] + lei_check_digits(value[:18])
-        return f"the check digits of {value} are wrong (ISO 17442: {right})"
+    if _number(value) % 97 != 1:  # the digits are not recomputed for the user: the slip is
+        # as likely in the first 18 characters, and new check digits would hide it
+        return (
+            f"{value} fails its ISO 17442 check digits: a character is mistyped; "
+            "copy the LEI from the GLEIF register"
+        )
     return None

@@ -28,7 +28,8 @@ def test_malformed_leis_are_refused_in_words() -> None:
     assert lei_problem("5493001KJTIIGC8Y1R1") == "an LEI has 20 characters"
     assert "18 capital letters" in (lei_problem("5493001kjtiigc8y1r12") or "")
     assert lei_problem("5493001KJTIIGC8Y1R13") == (
-        "the check digits of 5493001KJTIIGC8Y1R13 are wrong (ISO 17442: 5493001KJTIIGC8Y1R12)"
+        "5493001KJTIIGC8Y1R13 fails its ISO 17442 check digits: a character is mistyped; "
+        "copy the LEI from the GLEIF register"
     )
 
 

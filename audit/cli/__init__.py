@@ -5,9 +5,11 @@ from audit.cli import (
     checklists,
     demo,
     evidence,
+    export,
     findings,
     questionnaire,
     report,
+    roi,
     scheduler,
     serve,
     users,
@@ -22,6 +24,8 @@ app.add_typer(questionnaire.app, name="questionnaire")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(findings.app, name="findings")
 app.add_typer(users.app, name="users")
+app.add_typer(roi.app, name="roi")
+app.add_typer(export.app, name="export")
 
 __all__ = ["app", "assess", "demo", "main", "report", "scheduler", "serve", "workspace"]
 

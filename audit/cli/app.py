@@ -44,6 +44,8 @@ COMMAND_ORDER = (
     "report",
     "verify",
     "keys",
+    "roi",
+    "export",
     "due",
     "scheduler",
     "serve",

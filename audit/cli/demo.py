@@ -12,6 +12,7 @@ import typer
 from audit import services
 from audit.cli.app import app, state
 from audit.cli.console import console
+from audit.cli.demo_register import oscal_results, register_of_information
 from audit.cli.demo_team import team, triage
 from audit.cli.output import Format, render
 from audit.errors import WorkspaceError
@@ -367,6 +368,8 @@ def demo(
     _changes(workspace)
     triage(workspace, out, CYCLES[-1][3])
     _reports(workspace, root / "reports")
+    register_of_information(workspace, portfolio, root / "reports", out)
+    oscal_results(workspace, "harbourline-contact", root / "reports", out)
     _scheduler(workspace)
     out.rule("Explore it")
     shown = _shown_path(workspace.root)

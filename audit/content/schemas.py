@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from audit.content.yamlsafe import Document, Path
 from audit.errors import Problem
 
-SCHEMA_NAMES = ("checklist", "condition", "framework", "policy", "vendor")
+SCHEMA_NAMES = ("checklist", "condition", "framework", "policy", "roi", "vendor")
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -137,6 +137,17 @@ PATTERN_WORDS = {
     ),
     "^[A-Z]{2,5}-[A-Z0-9]{2,6}-[0-9]{2,3}$": "'{value}' is not a control id such as SEC-IAM-01",
     "^[0-9]{4}\\.[0-9]+(\\.[0-9]+)?$": "'{value}' is not a calendar version such as 2026.1",
+    "^[A-Z0-9]{18}[0-9]{2}$": (
+        "'{value}' is not a Legal Entity Identifier: 18 capitals or digits, then 2 check digits"
+    ),
+    "^S(0[1-9]|1[0-9])$": "'{value}' is not an EBA ICT service type: S01 to S19",
+    "^[^;\\s]([^;]*[^;\\s])?$": "'{value}' must not contain ';' or begin or end with a space",
+    "^(x[0-9]{2,3}|qx27[78])$": (
+        "'{value}' is not an EBA licensed-activity code such as x190 (the eba_TA list)"
+    ),
+    "^[A-Z]{2}[A-Z0-9]{1,20}\\.[A-Za-z0-9+.-]{1,40}$": (
+        "'{value}' is not a European Unique Identifier such as DEK1101R.HRB116737"
+    ),
 }
 _TYPE_WORDS = {
     "boolean": "true or false",
@@ -203,9 +214,12 @@ def plain_message(error: ValidationError) -> str:
     return str(error.message)
 
 
-def validate(name: str, document: Document) -> list[Problem]:
+def validate(
+    name: str, document: Document, where: Callable[[Path], tuple[str, int | None]] | None = None
+) -> list[Problem]:
     """Every schema error of the document, located by line and readable path, in plain words;
-    the same message at the same place is given once."""
+    the same message at the same place is given once. `where` names the file and line of a path
+    when the document was put together from several files (a workbook's sheets, CSVs)."""
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in validator(name).iter_errors(document.data):
@@ -218,12 +232,8 @@ def validate(name: str, document: Document) -> list[Problem]:
         if key in seen:
             continue
         seen.add(key)
-        problems.append(
-            Problem(
-                document.source,
-                message,
-                line=document.line_of(path),
-                path=format_path(path, document.data),
-            )
+        source, line = (
+            where(path) if where is not None else (document.source, document.line_of(path))
         )
+        problems.append(Problem(source, message, line=line, path=key[0]))
     return problems

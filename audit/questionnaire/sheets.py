@@ -34,7 +34,7 @@ MAX_MEMBERS = 2000
 HEADER_SEARCH_ROWS = 12
 
 
-def _check_archive(path: Path, source: str) -> None:
+def check_archive(path: Path, source: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -242,7 +242,7 @@ class _Reader:
 
 def read_workbook(path: Path, source: str) -> Filled:
     """What a filled workbook says; shape problems are collected in `Filled.problems`."""
-    _check_archive(path, source)
+    check_archive(path, source)
     reader = _Reader(path, source)
     spec = reader.spec()
     known = {str(q.get("id")) for q in (spec or {}).get("questions", ()) if isinstance(q, dict)}

@@ -142,12 +142,12 @@ class VendorReport:
     run_sha256: str
 
 
-def _answer_text(value: Any, control: Control | None = None) -> str:
+def answer_text(value: Any, control: Control | None = None) -> str:
     """The answer in words (the option's label, the number with its unit), code in brackets."""
     if value is None:
         return "(no answer)"
     if isinstance(value, list):
-        return "; ".join(_answer_text(v, control) for v in value)
+        return "; ".join(answer_text(v, control) for v in value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     spec = control.answer if control is not None else None
@@ -247,7 +247,7 @@ def build_vendor_report(
                 domain=c.get("domain", ""),
                 title=control.title if control else c["id"],
                 question=" ".join(control.question.split()) if control else "",
-                answer=_answer_text(c.get("answer"), control),
+                answer=answer_text(c.get("answer"), control),
                 answered_by=RESPONDENTS.get(c.get("answered_by", "vendor"), "vendor"),
                 comment=(c.get("comment") or ""),
                 evidence=proof,

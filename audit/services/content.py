@@ -47,9 +47,7 @@ def workspace_content(
     organisation = Organisation.of(
         settings["organisation_regimes"],
         settings["organisation_country"],
-        Money(
-            settings["money_currency"], settings["money_rates"] or {}, settings["money_rates_as_of"]
-        ),
+        workspace_money(workspace),
     )
     if extra or fresh:
         return replace(load(), organisation=organisation)
@@ -60,6 +58,14 @@ def workspace_content(
     ]
     content = cached_content(workspace.state_dir / "cache", files, workspace.root, load)
     return replace(content, organisation=organisation)
+
+
+def workspace_money(workspace: Workspace) -> Money:
+    """The organisation's currency and its dated rates (`[money]` in audit.toml)."""
+    settings = workspace.settings
+    return Money(
+        settings["money_currency"], settings["money_rates"] or {}, settings["money_rates_as_of"]
+    )
 
 
 def find_item(content: ContentSet, item_id: str) -> Checklist | Control:

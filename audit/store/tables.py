@@ -339,3 +339,19 @@ class ActivityRow(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=200)
     detail: str | None = Field(default=None, max_length=2000)
     address: str | None = Field(default=None, max_length=64)
+
+
+class RoiRevision(SQLModel, table=True):
+    """The facts of the DORA register of information that are not a vendor's own record (the
+    organisation's entities and functions, the providers' identifiers, the arrangements, the
+    ICT services and supply chains), as a whole document per revision; the newest is current.
+    Only ever inserted: an import that changes a section makes a new revision."""
+
+    __tablename__ = "roi_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision: int = Field(unique=True)
+    document: dict[str, Any] = _json()
+    source: str = Field(max_length=500)
+    changed: str = Field(max_length=2000)  # the sections and row counts the import replaced
+    changed_at: dt.datetime = _stamp()

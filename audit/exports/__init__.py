@@ -1,0 +1,1 @@
+"""Interchange formats written from the services' read models (pure)."""

@@ -1,0 +1,473 @@
+"""The DORA register of information as the EBA's templates B_01.01 to B_99.01 (pure): the rows
+of each template, built from the register's own facts, the vendors' records and the dates of
+their assessments.
+
+Legal basis: Regulation (EU) 2022/2554 (DORA) Art. 28(3); the templates are those of Commission
+Implementing Regulation (EU) 2024/2956, Annex I, in the EBA DORA 4.0 taxonomy's column codes
+(`audit.exports.dora_taxonomy` names the sources). Choices made where the sources leave one:
+- The filing covers arrangements in force at some point of the reference year: an arrangement
+  that ended before 1 January of that year is left out, one that ended during it is reported
+  with its end date and reason (EIOPA Q&A DORA 253-3393).
+- An open end date (an arrangement with no end, an entity never deleted) is written 9999-12-31,
+  as the ESAs' reporting practice does; the EBA's rules require both columns in every row.
+- All amounts are in the package's one currency (parameters.csv `baseCurrency`, the unit of
+  every monetary column): an amount in another currency is converted with the organisation's
+  dated rates (`[money]` in audit.toml), and the currency columns name the base currency. An
+  amount with no rate is left out, and the check names it.
+- A provider is identified by its LEI, else its EUID, else another code and its type. A
+  provider with no ultimate parent named is its own ultimate parent, and an entity at the top
+  of its group (or in none) is its own parent: both columns are required in every row.
+- B_02.02 has one row per entity using the service, function supported, country of provision,
+  storage location and processing location (all eight are the template's key). A service that
+  stores no data has storage location `eba_GA:qx2007` (not applicable). Unless the register
+  names where data is processed, each country of provision processes its own.
+- B_04.01: an entity that does not use the service through a branch is written with the
+  branch code `Not Applicable` (the ESAs' FAQ as reporting guides quote it; the key column
+  cannot be empty).
+- B_05.02: the vendor is rank 1 and its own recipient; subcontractors are rank 2 and below.
+- B_07.01 assesses the services that support a critical or important function. Its date of the
+  last audit defaults to the vendor's latest assessment in this tool on or before the reference
+  date.
+- B_99.01 holds the organisation's definitions of the scale values, ours where it gives none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any
+
+from audit.exports import dora_taxonomy as tx
+from audit.organisation import Money
+from audit.vendor import Vendor
+
+OPEN_END = "9999-12-31"
+NOT_APPLICABLE_BRANCH = "Not Applicable"
+Row = dict[str, str]
+
+DEFAULT_DEFINITIONS = {
+    "arrangement.standalone": "A contract that stands on its own: no other contract governs it "
+    "and none is governed by it.",
+    "arrangement.overarching": "A framework agreement with a provider under which subsequent "
+    "contracts, orders or statements of work are placed.",
+    "arrangement.subsequent": "A contract, order or statement of work placed under an "
+    "overarching agreement, whose reference it names.",
+    "sensitiveness.low": "Data whose disclosure would cause little harm: internal data with no "
+    "personal, financial or confidential content.",
+    "sensitiveness.medium": "Personal data of customers or staff, or confidential business data, "
+    "other than special categories.",
+    "sensitiveness.high": "Special categories of personal data, payment card data, financial "
+    "account data, or data that enables access to systems.",
+    "function_impact.low": "Discontinuing the function would delay internal work without harm "
+    "to customers, markets or compliance.",
+    "function_impact.medium": "Discontinuing the function would harm customers or breach an "
+    "obligation, and could be worked around within the recovery time objective.",
+    "function_impact.high": "Discontinuing the function would stop a regulated service, harm "
+    "customers materially or breach a regulatory obligation.",
+    "substitutability.not_substitutable": "No other provider could deliver the service, or none "
+    "could within a time the function can bear.",
+    "substitutability.highly_complex": "Another provider could deliver it, but moving would take "
+    "more than a year or a major programme.",
+    "substitutability.medium": "Another provider could deliver it after a planned migration of "
+    "some months.",
+    "substitutability.easy": "Several providers offer the service and moving takes weeks, with "
+    "no change to the function.",
+    "reintegration.easy": "Staff and systems to run the service in-house exist; it can be taken "
+    "back within the notice period.",
+    "reintegration.difficult": "Taking the service back needs new staff, systems or licences, "
+    "planned over months.",
+    "reintegration.highly_complex": "Taking the service back is not realistic without rebuilding "
+    "a capability the organisation no longer has.",
+    "service_impact.low": "Losing the service would be absorbed by workarounds without effect on "
+    "a critical or important function.",
+    "service_impact.medium": "Losing the service would degrade a critical or important function "
+    "until an alternative is in place.",
+    "service_impact.high": "Losing the service would stop a critical or important function.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """Who files, for which date, when the package is made, and in which currency."""
+
+    entity: str  # the LEI of the entity maintaining the register
+    reference_date: dt.date
+    made_at: dt.datetime  # UTC
+    currency: str = "EUR"
+    consolidation: str = "IND"  # IND (individual) or CON (consolidated)
+    country: str | None = None  # for the package name; default: the entity's country
+
+
+@dataclass
+class Tables:
+    """The rows of each template, and for each row the register fact it was built from (so a
+    problem found in a row names what to change)."""
+
+    rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in tx.TEMPLATES})
+    origins: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in tx.TEMPLATES})
+
+    def add(self, template: str, origin: str, **cells: Any) -> None:
+        row = dict.fromkeys(tx.TEMPLATES[template].columns, "")
+        for column, value in cells.items():
+            row[column] = "" if value is None else str(value)
+        self.rows[template].append(row)
+        self.origins[template].append(origin)
+
+
+def _place(code: str | None) -> str | None:
+    return None if code is None else f"eba_GA:{code}"
+
+
+def _money(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+class _Builder:
+    def __init__(
+        self,
+        register: Mapping[str, list[dict[str, Any]]],
+        vendors: Mapping[str, Vendor],
+        filing: Filing,
+        last_audits: Mapping[str, dt.date],
+        money: Money,
+    ) -> None:
+        self.r, self.vendors, self.filing = register, vendors, filing
+        self.last_audits, self.money = last_audits, money
+        self.tables = Tables()
+        self.year_start = dt.date(filing.reference_date.year, 1, 1)
+        self.providers = {p["id"]: p for p in register.get("providers", [])}
+        self.functions = register.get("functions", [])
+        self.critical = {f["id"] for f in self.functions if f.get("critical") == "yes"}
+        # a vendor's contract stands for the arrangement only when it is the vendor's only one
+        count = Counter(a["provider"] for a in register.get("arrangements", []))
+        self.sole = {vendor for vendor, n in count.items() if n == 1}
+
+    def amount(self, value: float | None, currency: str | None) -> str | None:
+        if value is None:
+            return None
+        converted = self.money.convert(value, currency)
+        return None if converted is None else _money(converted)
+
+    def code(self, provider_id: str) -> tuple[str | None, str | None]:
+        """The provider's identification code and the EBA code of its type."""
+        row = self.providers.get(provider_id, {})
+        for name, kind in (("lei", "lei"), ("euid", "euid"), ("other_id", None)):
+            if row.get(name):
+                return row[name], tx.CODE_TYPE[kind or row.get("other_id_type", "national")]
+        return None, None
+
+    def in_year(self, arrangement: dict[str, Any]) -> bool:
+        start, end = self.dates(arrangement)
+        return (start is None or start <= self.filing.reference_date) and (
+            end is None or end >= self.year_start
+        )
+
+    def dates(self, arrangement: dict[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+        """Its start and end, else the vendor's contract's when it is the vendor's only one."""
+        vendor = self.vendors.get(arrangement["provider"])
+        contract = vendor.contract if vendor and arrangement["provider"] in self.sole else None
+        start, end = arrangement.get("start"), arrangement.get("end")
+        return (
+            dt.date.fromisoformat(start) if start else contract.start if contract else None,
+            dt.date.fromisoformat(end) if end else contract.end if contract else None,
+        )
+
+    def entities(self) -> None:
+        for entity in self.r.get("entities", []):
+            deleted = entity.get("deleted")
+            if deleted and dt.date.fromisoformat(deleted) < self.year_start:
+                continue
+            kind, lei = tx.ENTITY_TYPE[entity["type"]], entity["lei"]
+            top = entity.get("hierarchy") in ("ultimate_parent", "outside_group")
+            assets = self.amount(entity.get("total_assets"), entity.get("currency"))
+            self.tables.add(
+                "B_01.02",
+                f"entity {entity['lei']}",
+                c0010=entity["lei"],
+                c0020=entity["name"],
+                c0030=_place(entity["country"]),
+                c0040=kind,
+                c0050=tx.HIERARCHY.get(entity.get("hierarchy", "")),
+                c0060=entity.get("parent") or (lei if top else None),
+                c0070=entity.get("updated"),
+                c0080=entity.get("integrated"),
+                c0090=deleted or OPEN_END,
+                c0100=assets and f"eba_CU:{self.filing.currency}",
+                c0110=assets,
+            )
+            if entity["lei"] == self.filing.entity:
+                self.tables.add(
+                    "B_01.01",
+                    f"entity {entity['lei']}",
+                    c0010=entity["lei"],
+                    c0020=entity["name"],
+                    c0030=_place(entity["country"]),
+                    c0040=kind,
+                    c0050=entity.get("competent_authority"),
+                    c0060=self.filing.made_at.date().isoformat(),
+                )
+        for branch in self.r.get("branches", []):
+            self.tables.add(
+                "B_01.03",
+                f"branch {branch['code']}",
+                c0010=branch["code"],
+                c0020=branch["entity"],
+                c0030=branch["name"],
+                c0040=_place(branch["country"]),
+            )
+
+    def functions_table(self) -> None:
+        for function in self.functions:
+            activity = function.get("licensed_activity")
+            self.tables.add(
+                "B_06.01",
+                f"function {function['id']}",
+                c0010=function["id"],
+                c0020=activity and f"eba_TA:{activity}",
+                c0030=function["name"],
+                c0040=function["entity"],
+                c0050=tx.YES_NO_NOT_ASSESSED[function["critical"]],
+                c0060=function.get("reasons"),
+                c0070=function.get("assessed"),
+                c0080=function.get("rto_hours"),
+                c0090=function.get("rpo_hours"),
+                c0100=tx.IMPACT.get(function.get("impact", "")),
+            )
+
+    def arrangements(self) -> Iterator[tuple[dict[str, Any], Vendor | None]]:
+        for arrangement in self.r.get("arrangements", []):
+            if self.in_year(arrangement):
+                yield arrangement, self.vendors.get(arrangement["provider"])
+
+    def contract(self, arrangement: dict[str, Any], vendor: Vendor | None) -> None:
+        reference = arrangement["reference"]
+        expense, currency = arrangement.get("annual_expense"), arrangement.get("currency")
+        if expense is None and vendor is not None and arrangement["provider"] in self.sole:
+            expense, currency = vendor.contract.annual_value, vendor.contract.currency
+        elif currency is None and vendor is not None:
+            currency = vendor.contract.currency
+        self.tables.add(
+            "B_02.01",
+            f"arrangement {reference}",
+            c0010=reference,
+            c0020=tx.ARRANGEMENT_TYPE[arrangement["type"]],
+            c0030=arrangement.get("overarching"),
+            c0040=f"eba_CU:{self.filing.currency}",
+            c0050=self.amount(expense, currency),
+        )
+        for lei in arrangement.get("signed_by") or [self.filing.entity]:
+            self.tables.add(
+                "B_03.01", f"arrangement {reference}", c0010=reference, c0020=lei, c0030="true"
+            )
+        code, kind = self.code(arrangement["provider"])
+        self.tables.add(
+            "B_03.02",
+            f"arrangement {reference}, provider {arrangement['provider']}",
+            c0010=reference,
+            c0020=code,
+            c0030=kind,
+        )
+
+    def services(self, arrangement: dict[str, Any], vendor: Vendor | None) -> None:
+        reference, provider = arrangement["reference"], arrangement["provider"]
+        code, kind = self.code(provider)
+        start, end = self.dates(arrangement)
+        users: set[tuple[str, str | None]] = set()
+        for service in self.r.get("services", []):
+            if service["arrangement"] != reference:
+                continue
+            s = service["type"]
+            origin = f"arrangement {reference}, service {s}"
+            entities = (
+                service.get("used_by") or arrangement.get("signed_by") or [self.filing.entity]
+            )
+            provision = service.get("countries") or list(vendor.countries if vendor else [])
+            stores = service.get("stores_data")
+            storage = (
+                [tx.NOT_APPLICABLE_PLACE]
+                if stores is False
+                else [_place(c) for c in service.get("storage_countries", [])] or [None]
+            )
+            # each country of provision manages the data itself, unless the register says
+            # where it is processed
+            processing = service.get("processing_countries")
+            notice = arrangement.get("notice_days")
+            if notice is None and vendor is not None and provider in self.sole:
+                notice = vendor.contract.notice_days
+            places = [
+                (where, stored, managed)
+                for where in provision or [None]
+                for stored in storage
+                for managed in (processing if processing else [where])
+            ]
+            for lei, function, (where, stored, managed) in product(
+                entities, service.get("functions") or [None], places
+            ):
+                self.tables.add(
+                    "B_02.02",
+                    origin + (f", function {function}" if function else ""),
+                    c0010=reference,
+                    c0020=lei,
+                    c0030=code,
+                    c0040=kind,
+                    c0050=function,
+                    c0060=f"eba_TA:{s}",
+                    c0070=start and start.isoformat(),
+                    c0080=end.isoformat() if end else OPEN_END,
+                    c0090=tx.TERMINATION.get(arrangement.get("ended_because", "")),
+                    c0100=notice,
+                    c0110=arrangement.get("provider_notice_days"),
+                    c0120=_place(arrangement.get("governing_law")),
+                    c0130=_place(where),
+                    c0140=None if stores is None else tx.YES_NO[stores],
+                    c0150=stored,
+                    c0160=_place(managed),
+                    c0170=tx.SENSITIVENESS.get(service.get("sensitiveness", "")),
+                    c0180=tx.RELIANCE.get(service.get("reliance", "")),
+                )
+            for lei in entities:
+                users |= {(lei, b) for b in service.get("branches", [])} or {(lei, None)}
+            self.tables.add(
+                "B_05.02",
+                origin + ", the vendor",
+                c0010=reference,
+                c0020=f"eba_TA:{s}",
+                c0030=code,
+                c0040=kind,
+                c0050=1,
+                c0060=code,
+                c0070=kind,
+            )
+            for link in self.r.get("supply_chain", []):
+                if (link["arrangement"], link["service"]) != (reference, s):
+                    continue
+                sub, sub_kind = self.code(link["provider"])
+                to, to_kind = self.code(link.get("recipient", provider))
+                self.tables.add(
+                    "B_05.02",
+                    f"{origin}, subcontractor {link['provider']}",
+                    c0010=reference,
+                    c0020=f"eba_TA:{s}",
+                    c0030=sub,
+                    c0040=sub_kind,
+                    c0050=link["rank"],
+                    c0060=to,
+                    c0070=to_kind,
+                )
+            if self.critical & set(service.get("functions", [])):
+                self.assessment(reference, provider, service, origin)
+        for lei, branch in sorted(users, key=lambda u: (u[0], u[1] or "")):
+            self.tables.add(
+                "B_04.01",
+                f"arrangement {reference}",
+                c0010=reference,
+                c0020=lei,
+                c0030=tx.BRANCH if branch else tx.NOT_BRANCH,
+                c0040=branch or NOT_APPLICABLE_BRANCH,
+            )
+
+    def assessment(
+        self, reference: str, provider: str, service: dict[str, Any], origin: str
+    ) -> None:
+        code, kind = self.code(provider)
+        audited = service.get("last_audit") or (
+            self.last_audits[provider].isoformat() if provider in self.last_audits else None
+        )
+        exit_plan = service.get("exit_plan")
+        self.tables.add(
+            "B_07.01",
+            origin,
+            c0010=reference,
+            c0020=code,
+            c0030=kind,
+            c0040=f"eba_TA:{service['type']}",
+            c0050=tx.SUBSTITUTABILITY.get(service.get("substitutability", "")),
+            c0060=tx.NOT_SUBSTITUTABLE_BECAUSE.get(service.get("not_substitutable_because", "")),
+            c0070=audited,
+            c0080=None if exit_plan is None else tx.YES_NO[exit_plan],
+            c0090=tx.REINTEGRATION.get(service.get("reintegration", "")),
+            c0100=tx.IMPACT.get(service.get("impact", "")),
+            c0110=tx.YES_NO_NOT_ASSESSED.get(service.get("alternatives", "")),
+            c0120=service.get("alternative_providers"),
+        )
+
+    def providers_table(self, used: set[str], expenses: dict[str, float]) -> None:
+        for provider in sorted(used):
+            row = self.providers.get(provider, {})
+            vendor = self.vendors.get(provider)
+            code, kind = self.code(provider)
+            name = row.get("name") or (vendor.name if vendor else None)
+            parent = row.get("ultimate_parent")
+            parent_code, parent_kind = self.code(parent) if parent else (code, kind)
+            additional = [
+                (row[n], tx.CODE_TYPE[t or row.get("other_id_type", "national")])
+                for n, t in (("euid", "euid"), ("other_id", None))
+                if row.get(n) and row[n] != code
+            ]
+            extra, extra_kind = additional[0] if additional else (None, None)
+            self.tables.add(
+                "B_05.01",
+                f"provider {provider}",
+                c0010=code,
+                c0020=kind,
+                c0030=extra,
+                c0040=extra_kind,
+                c0050=name,
+                c0060=row.get("latin_name") or name,
+                c0070=tx.PERSON[row.get("person", "legal")],
+                c0080=_place(row.get("headquarters")),
+                c0090=f"eba_CU:{self.filing.currency}" if provider in expenses else None,
+                c0100=_money(expenses[provider]) if provider in expenses else None,
+                c0110=parent_code,
+                c0120=parent_kind,
+            )
+
+    def definitions(self) -> None:
+        given = {d["term"]: d["meaning"] for d in self.r.get("definitions", [])}
+        meanings = {t: given.get(t, DEFAULT_DEFINITIONS[t]) for t in tx.DEFINITION_TERMS}
+        columns = tx.TEMPLATES["B_99.01"].columns
+        self.tables.add(
+            "B_99.01",
+            "definitions",
+            **{c: meanings[t] for c, t in zip(columns, tx.DEFINITION_TERMS, strict=True)},
+        )
+
+    def build(self) -> Tables:
+        self.entities()
+        self.functions_table()
+        used: set[str] = set()
+        expenses: dict[str, float] = {}
+        for arrangement, vendor in self.arrangements():
+            self.contract(arrangement, vendor)
+            self.services(arrangement, vendor)
+            provider = arrangement["provider"]
+            used.add(provider)
+            used |= {
+                link[k]
+                for link in self.r.get("supply_chain", [])
+                if link["arrangement"] == arrangement["reference"]
+                for k in ("provider", "recipient")
+                if k in link
+            }
+            cost = self.tables.rows["B_02.01"][-1]["c0050"]
+            if cost:
+                expenses[provider] = expenses.get(provider, 0.0) + float(cost)
+        parents = {self.providers.get(p, {}).get("ultimate_parent") for p in used}
+        self.providers_table(used | {p for p in parents if p}, expenses)
+        self.definitions()
+        return self.tables
+
+
+def build_tables(
+    register: Mapping[str, list[dict[str, Any]]],
+    vendors: Mapping[str, Vendor],
+    filing: Filing,
+    last_audits: Mapping[str, dt.date],
+    money: Money,
+) -> Tables:
+    """Every template's rows for the filing; a value the register lacks is left empty, for the
+    check to name (it never invents one)."""
+    return _Builder(register, vendors, filing, last_audits, money).build()
