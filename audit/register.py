@@ -53,18 +53,29 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
 
 
+def truth(value: str) -> bool | str:
+    """`yes`, `true`, `1` as True and their opposites as False; anything else stays text."""
+    lowered = value.lower()
+    return True if lowered in TRUE else False if lowered in FALSE else value
+
+
+def number(value: str) -> int | float | str:
+    """420000 stays an integer and 99.5 a decimal, as YAML and JSON read them; text that is no
+    number stays text, for the schema to name."""
+    for kind in (int, float):
+        try:
+            return kind(value)
+        except ValueError:
+            continue
+    return value
+
+
 def _convert(value: str, kind: Any) -> Any:
     """Turn CSV text into the type the schema expects; leave it as text when it cannot be."""
     if kind == "bool":
-        lowered = value.lower()
-        return True if lowered in TRUE else False if lowered in FALSE else value
-    if kind == "number":  # 420000 stays an integer, 99.5 a decimal: as YAML and JSON read them
-        for number in (int, float):
-            try:
-                return number(value)
-            except ValueError:
-                continue
-        return value
+        return truth(value)
+    if kind == "number":
+        return number(value)
     try:
         return kind(value)
     except ValueError:

@@ -29,6 +29,7 @@ SAMPLES = REPO / "examples" / "portfolio"
 ISSUED = dt.date(2025, 11, 3)
 ASSESSED = dt.date(2025, 12, 15)
 QUARTER = ASSESSED + dt.timedelta(days=90)
+FILER = "529900AURMUTINS0DE19"  # the sample register's filing entity
 AUDIT = [sys.executable, "-m", "audit"]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the harness reads 10,000 files
 
@@ -132,6 +133,56 @@ def _vendors(count: int) -> list[dict[str, Any]]:
     return vendors
 
 
+def _register(vendors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sample register of information grown with the portfolio: each vendor gets its
+    sample's provider row, arrangement, services and subcontractors under ids of its own, and
+    a generated LEI with valid check digits."""
+    from audit.identifiers import lei_check_digits
+
+    sample = yaml.safe_load((SAMPLES / "register-of-information.yaml").read_text())
+    sample = json.loads(json.dumps(sample, default=str))
+    providers = {p["id"]: p for p in sample["providers"]}
+    register: dict[str, Any] = {
+        "entities": sample["entities"],
+        "functions": sample["functions"],
+        **{k: [] for k in ("providers", "arrangements", "services", "supply_chain")},
+    }
+    serial = iter(range(10**9))
+
+    def lei() -> str:
+        prefix = f"5299{next(serial):014d}"
+        return prefix + lei_check_digits(prefix)
+
+    for index, vendor in enumerate(vendors):
+        source = vendor["sample"]
+        for arrangement in (a for a in sample["arrangements"] if a["provider"] == source):
+            reference = f"{arrangement['reference']}-{index:05d}"
+            renamed = {source: vendor["id"]}
+            for link in sample["supply_chain"]:
+                if link["arrangement"] == arrangement["reference"]:
+                    renamed.setdefault(link["provider"], f"{link['provider']}-{index:05d}")
+            for old, new in renamed.items():
+                row = dict(providers[old], id=new, lei=lei())
+                row.pop("ultimate_parent", None)
+                if old != source:
+                    row["name"] = f"{row['name']} {index}"
+                register["providers"].append(row)
+            register["arrangements"].append(
+                dict(arrangement, reference=reference, provider=vendor["id"])
+            )
+            register["services"] += [
+                dict(s, arrangement=reference)
+                for s in sample["services"]
+                if s["arrangement"] == arrangement["reference"]
+            ]
+            register["supply_chain"] += [
+                dict(link, arrangement=reference, provider=renamed[link["provider"]])
+                for link in sample["supply_chain"]
+                if link["arrangement"] == arrangement["reference"]
+            ]
+    return register
+
+
 def _fill(issued: Path, sample: dict[str, Any], inbox: Path, vendor_id: str) -> None:
     """Answer an issued questionnaire as the sample vendor answered it, with its own files."""
     data = yaml.load(issued.read_text(), Loader=_LOADER)  # noqa: S506 - a safe loader
@@ -200,6 +251,20 @@ def build(root: Path, count: int) -> tuple[Path, dict[str, Step]]:
     steps["findings list --status open"] = run(["findings", "list", "--status", "open"], workspace)
     steps["vendors list"] = run(["vendors", "list"], workspace)
     steps["evidence list"] = run(["evidence", "list"], workspace)
+    roi = root / f"register-of-information-{count}.yaml"
+    roi.write_text(yaml.safe_dump(_register(vendors), sort_keys=False, allow_unicode=True))
+    steps["roi import"] = run(["roi", "import", str(roi)], workspace)
+    filed = root / f"dora-roi-{count}"
+    steps["export dora-roi"] = run(
+        [
+            *("export", "dora-roi", "--entity", FILER),
+            *("--reference-date", "2025-12-31"),
+            *("-o", str(filed)),
+        ],
+        workspace,
+    )
+    if steps["export dora-roi"].code != 0:
+        raise RuntimeError(f"the register of {count} vendors does not pass its check")
     steps["scheduler (quarter)"] = run(["scheduler", "--once", "--as-of", str(QUARTER)], workspace)
     steps["scheduler (idle)"] = run(["scheduler", "--once", "--as-of", str(QUARTER)], workspace)
     return workspace, steps

@@ -139,6 +139,7 @@ class _Builder:
         self.tables = Tables()
         self.year_start = dt.date(filing.reference_date.year, 1, 1)
         self.providers = {p["id"]: p for p in register.get("providers", [])}
+        self.head_office = {b["code"]: b["entity"] for b in register.get("branches", [])}
         self.functions = register.get("functions", [])
         self.critical = {f["id"] for f in self.functions if f.get("critical") == "yes"}
         # a vendor's contract stands for the arrangement only when it is the vendor's only one
@@ -328,8 +329,9 @@ class _Builder:
                     c0170=tx.SENSITIVENESS.get(service.get("sensitiveness", "")),
                     c0180=tx.RELIANCE.get(service.get("reliance", "")),
                 )
-            for lei in entities:
-                users |= {(lei, b) for b in service.get("branches", [])} or {(lei, None)}
+            # through a branch: the branch's head office, as a branch; otherwise the entity
+            through = {(self.head_office.get(b, ""), b) for b in service.get("branches", [])}
+            users |= through | {(lei, None) for lei in entities if lei not in dict(through)}
             self.tables.add(
                 "B_05.02",
                 origin + ", the vendor",

@@ -64,6 +64,16 @@ def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _scalar(value: Any) -> str | int | float | bool | None:
+    """A value usable as (part of) a key; a list or mapping where a scalar belongs is None
+    here, and the schema names it."""
+    return value if isinstance(value, str | int | float | bool) else None
+
+
+def _key(row: Mapping[str, Any], names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(_scalar(row.get(name)) for name in names)
+
+
 class _Checker:
     def __init__(self, data: Mapping[str, Any], locate: Locate, vendors: set[str]) -> None:
         self.data, self.locate, self.vendors = data, locate, vendors
@@ -75,7 +85,7 @@ class _Checker:
         self.problems.append(Problem(source, message, line=line, path=path))
 
     def keys(self, section: str) -> set[tuple[Any, ...]]:
-        return {tuple(row.get(k) for k in KEYS[section]) for _, row in _rows(self.data, section)}
+        return {_key(row, KEYS[section]) for _, row in _rows(self.data, section)}
 
     def values(self) -> None:
         """Each value on its own: identifiers, countries, currencies, dates, one-line text."""
@@ -125,7 +135,7 @@ class _Checker:
         for section, key in KEYS.items():
             seen: dict[tuple[Any, ...], int] = {}
             for index, row in _rows(self.data, section):
-                value = tuple(row.get(k) for k in key)
+                value = _key(row, key)
                 if any(v is None for v in value) and section != "supply_chain":
                     continue
                 if value in seen:
@@ -140,7 +150,9 @@ class _Checker:
         branches = {k[0] for k in self.keys("branches")}
         functions = {k[0] for k in self.keys("functions")}
         providers = {k[0] for k in self.keys("providers")}
-        arrangements = {row.get("reference"): row for _, row in _rows(self.data, "arrangements")}
+        arrangements = {
+            _scalar(row.get("reference")): row for _, row in _rows(self.data, "arrangements")
+        }
         services = self.keys("services")
 
         def must(section: str, name: str, known: set[Any], what: str, add: str = "") -> None:
@@ -170,7 +182,7 @@ class _Checker:
             " among the providers",
         )
         for index, row in _rows(self.data, "arrangements"):
-            kind, over = row.get("type"), row.get("overarching")
+            kind, over = row.get("type"), _scalar(row.get("overarching"))
             if over is not None and kind != "subsequent":
                 self.say(
                     "arrangements", index, "overarching", "only a subsequent arrangement has one"
@@ -187,11 +199,11 @@ class _Checker:
     def _chain(self, arrangements: dict[Any, dict[str, Any]], services: set[Any]) -> None:
         ranks: dict[tuple[Any, Any, Any], int] = {}
         for _, row in _rows(self.data, "supply_chain"):
-            key = (row.get("arrangement"), row.get("service"), row.get("provider"))
+            key = _key(row, ("arrangement", "service", "provider"))
             if isinstance(row.get("rank"), int):
                 ranks.setdefault(key, row["rank"])
         for index, row in _rows(self.data, "supply_chain"):
-            reference, service = row.get("arrangement"), row.get("service")
+            reference, service = _key(row, ("arrangement", "service"))
             arrangement = arrangements.get(reference)
             if arrangement is None:
                 continue
@@ -205,7 +217,7 @@ class _Checker:
             vendor = arrangement.get("provider")
             if row.get("provider") == vendor:
                 self.say("supply_chain", index, "provider", "the vendor itself is rank 1")
-            recipient = row.get("recipient", vendor)
+            recipient = _scalar(row.get("recipient", vendor))
             rank = row.get("rank")
             if not isinstance(rank, int):
                 continue

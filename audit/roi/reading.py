@@ -30,8 +30,8 @@ from audit.content.schemas import load_schema
 from audit.content.yamlsafe import parse_yaml
 from audit.errors import ContentError, Problem
 from audit.questionnaire.sheets import check_archive
+from audit.register import number, truth
 
-TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 INSTRUCTIONS, LISTS = "Instructions", "Lists"  # sheets of the written workbook, not sections
 Where = tuple[str, int | None]
 
@@ -100,15 +100,9 @@ def convert(value: Any, kind: str) -> Any:
             return [part.strip() for part in value.split(";") if part.strip()]
         return [value]
     if kind == "boolean" and isinstance(value, str):
-        lowered = value.lower()
-        return True if lowered in TRUE else False if lowered in FALSE else value
+        return truth(value)
     if kind in ("integer", "number") and isinstance(value, str):
-        for number in (int, float):
-            try:
-                return number(value)
-            except ValueError:
-                continue
-        return value
+        return number(value)
     if kind == "integer" and isinstance(value, float) and value.is_integer():
         return int(value)
     if kind == "string" and isinstance(value, int | float) and not isinstance(value, bool):

@@ -13,12 +13,12 @@ from audit.content.model import ContentSet
 from audit.errors import NotFoundError
 from audit.exports.oscal import ControlOutcome, RunRecord, assessment_results
 from audit.report.method import method_rows, recorded_organisation
-from audit.report.view import EvidenceFacts, answer_text
+from audit.report.view import answer_text
 from audit.services.content import workspace_content
 from audit.services.database import reading
 from audit.services.evidence import evidence_status
 from audit.services.report_findings import findings_at, statuses_read_at
-from audit.services.reports import check_run, run_facts
+from audit.services.reports import check_run, evidence_facts, run_facts
 from audit.services.roi import current_register
 from audit.services.runs import get_run
 from audit.store import evidence_rows, queries
@@ -93,18 +93,7 @@ def assessment_results_json(
         controls=tuple(_outcome(c, content) for c in facts.result.get("controls", ())),
         method=tuple(method),
     )
-    evidence = [
-        EvidenceFacts(
-            s.evidence.id or 0,
-            s.label,
-            s.evidence.file_name,
-            s.evidence.sha256,
-            s.validity.valid_until,
-            s.state.value,
-            s.validity.basis,
-        )
-        for s in statuses
-    ]
+    evidence = evidence_facts(statuses)
     provider = next(
         (p for p in current_register(workspace).rows("providers") if p["id"] == vendor_id), {}
     )

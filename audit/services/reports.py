@@ -40,7 +40,7 @@ from audit.report.view import (
 from audit.scoring.results import canonical_json, digest
 from audit.services.content import workspace_content
 from audit.services.database import reading, transaction
-from audit.services.evidence import evidence_status
+from audit.services.evidence import EvidenceStatus, evidence_status
 from audit.services.report_findings import findings_at, findings_json, statuses_read_at
 from audit.services.runs import get_run
 from audit.services.vendors import refresh_tiers
@@ -74,6 +74,22 @@ def run_facts(row: AuditRunRow) -> RunFacts:
         row.inputs,
         result,
     )
+
+
+def evidence_facts(statuses: Sequence[EvidenceStatus]) -> list[EvidenceFacts]:
+    """What a report (or an export) shows of each document a run used."""
+    return [
+        EvidenceFacts(
+            s.evidence.id or 0,
+            s.label,
+            s.evidence.file_name,
+            s.evidence.sha256,
+            s.validity.valid_until,
+            s.state.value,
+            s.validity.basis,
+        )
+        for s in statuses
+    ]
 
 
 def check_run(run: AuditRunRow) -> None:
@@ -255,18 +271,7 @@ def vendor_report(
         vendor,
         content,
         standing,
-        [
-            EvidenceFacts(
-                s.evidence.id or 0,
-                s.label,
-                s.evidence.file_name,
-                s.evidence.sha256,
-                s.validity.valid_until,
-                s.state.value,
-                s.validity.basis,
-            )
-            for s in statuses
-        ],
+        evidence_facts(statuses),
         (questionnaire.id, questionnaire.issued, questionnaire.due) if questionnaire else None,
         rendered_at,
         read_at,

@@ -366,3 +366,24 @@ def test_the_cli_files_checks_and_refuses(cli: Any, tmp_path: Path) -> None:
     assert zip_path.name.startswith("529900AURMUTINS0DE19.IND_DE_DORA010100_DORA_2025-12-31_")
     again = cli("export", "dora-roi", "--check", "--package", zip_path)
     assert again.exit_code == 1 and "5 rule(s) broken" in again.output
+
+
+def test_a_service_used_through_a_branch_is_reported_as_the_branchs() -> None:
+    register = sample_register()
+    register["branches"] = [
+        {
+            "code": "AMI-AT",
+            "entity": ENTITY,
+            "name": "Aurora Mutual Zweigniederlassung Wien",
+            "country": "AT",
+        }
+    ]
+    register["services"][1]["branches"] = ["AMI-AT"]  # Harbourline serves the Vienna branch
+    name, data, origins = package(register)
+    assert check_package(read_package(name, data), origins) == []
+    files = members(data)
+    assert f"{NAME}/reports/b_01.03.csv" in files
+    users = files[f"{NAME}/reports/b_04.01.csv"].decode().split("\r\n")
+    assert f"AMI-ICT-2022-004,{ENTITY},eba_ZZ:x838,AMI-AT" in users
+    assert f"AMI-ICT-2023-001,{ENTITY},eba_ZZ:x839,Not Applicable" in users
+    assert "B_01.03,true" in files[f"{NAME}/reports/FilingIndicators.csv"].decode()
