@@ -44,6 +44,7 @@ from audit.exports.dora_package import (
     XBRL_CSV,
     Package,
 )
+from audit.exports.dora_words import LABELS, REGISTER_FIELDS
 from audit.identifiers import lei_problem
 from audit.words import is_country
 
@@ -90,7 +91,7 @@ class _Check:
 
     def cell(self, rule: str, table: str, index: int, column: str | None, message: str) -> None:
         origin = self.origins.get(table, [])
-        label = tx.LABELS[table].get(column or "", "")
+        label = LABELS[table].get(column or "", "")
         where = f"{tx.TEMPLATES[table].file} row {index + 1}" + (
             f" {column} {label}".rstrip() if column else ""
         )
@@ -249,17 +250,30 @@ class _Check:
             for index, row in enumerate(rows):
                 for column in template.key:
                     if not row[column]:
-                        self.cell("805", table, index, column, "a key column is empty")
+                        self.cell(
+                            "805",
+                            table,
+                            index,
+                            column,
+                            self.empty("a key column is", table, column),
+                        )
                 key = tuple(row[c] for c in template.key)
                 if template.key and all(key) and key in seen:
                     self.cell("806", table, index, None, f"the same key as row {seen[key] + 1}")
                 seen.setdefault(key, index)
                 for column in tx.MANDATORY.get(table, ()):
                     if not row[column]:
-                        self.cell("EBA mandatory", table, index, column, "required, and empty")
+                        words = self.empty("required, and", table, column)
+                        self.cell("EBA mandatory", table, index, column, words)
                 for column, value in row.items():
                     if value:
                         self.value(table, index, column, value, row)
+
+    def empty(self, what: str, table: str, column: str) -> str:
+        """`required, and empty`, and for a package this tool made, which register field (or
+        vendor fact) fills it."""
+        source = REGISTER_FIELDS.get((table, column)) if self.origins else None
+        return f"{what} empty" + (f": give {source}" if source else "")
 
     def value(self, table: str, index: int, column: str, value: str, row: dict[str, str]) -> None:
         template = tx.TEMPLATES[table]

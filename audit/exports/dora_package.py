@@ -34,7 +34,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from audit.exports import dora_taxonomy as tx
-from audit.exports.dora_roi import Filing, Tables
+from audit.exports.dora_tables import Filing, Tables
 
 MODULE = "http://www.eba.europa.eu/eu/fr/xbrl/crr/fws/dora/4.0/mod/dora.json"
 REPORT_PACKAGE = "https://xbrl.org/report-package/2023"

@@ -36,93 +36,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from audit.exports import dora_tables
 from audit.exports import dora_taxonomy as tx
+from audit.exports.dora_tables import OPEN_END, Filing, Tables, money_cell, place
+from audit.exports.dora_words import DEFAULT_DEFINITIONS
 from audit.organisation import Money
 from audit.vendor import Vendor
-
-OPEN_END = "9999-12-31"
-NOT_APPLICABLE_BRANCH = "Not Applicable"
-Row = dict[str, str]
-
-DEFAULT_DEFINITIONS = {
-    "arrangement.standalone": "A contract that stands on its own: no other contract governs it "
-    "and none is governed by it.",
-    "arrangement.overarching": "A framework agreement with a provider under which subsequent "
-    "contracts, orders or statements of work are placed.",
-    "arrangement.subsequent": "A contract, order or statement of work placed under an "
-    "overarching agreement, whose reference it names.",
-    "sensitiveness.low": "Data whose disclosure would cause little harm: internal data with no "
-    "personal, financial or confidential content.",
-    "sensitiveness.medium": "Personal data of customers or staff, or confidential business data, "
-    "other than special categories.",
-    "sensitiveness.high": "Special categories of personal data, payment card data, financial "
-    "account data, or data that enables access to systems.",
-    "function_impact.low": "Discontinuing the function would delay internal work without harm "
-    "to customers, markets or compliance.",
-    "function_impact.medium": "Discontinuing the function would harm customers or breach an "
-    "obligation, and could be worked around within the recovery time objective.",
-    "function_impact.high": "Discontinuing the function would stop a regulated service, harm "
-    "customers materially or breach a regulatory obligation.",
-    "substitutability.not_substitutable": "No other provider could deliver the service, or none "
-    "could within a time the function can bear.",
-    "substitutability.highly_complex": "Another provider could deliver it, but moving would take "
-    "more than a year or a major programme.",
-    "substitutability.medium": "Another provider could deliver it after a planned migration of "
-    "some months.",
-    "substitutability.easy": "Several providers offer the service and moving takes weeks, with "
-    "no change to the function.",
-    "reintegration.easy": "Staff and systems to run the service in-house exist; it can be taken "
-    "back within the notice period.",
-    "reintegration.difficult": "Taking the service back needs new staff, systems or licences, "
-    "planned over months.",
-    "reintegration.highly_complex": "Taking the service back is not realistic without rebuilding "
-    "a capability the organisation no longer has.",
-    "service_impact.low": "Losing the service would be absorbed by workarounds without effect on "
-    "a critical or important function.",
-    "service_impact.medium": "Losing the service would degrade a critical or important function "
-    "until an alternative is in place.",
-    "service_impact.high": "Losing the service would stop a critical or important function.",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Filing:
-    """Who files, for which date, when the package is made, and in which currency."""
-
-    entity: str  # the LEI of the entity maintaining the register
-    reference_date: dt.date
-    made_at: dt.datetime  # UTC
-    currency: str = "EUR"
-    consolidation: str = "IND"  # IND (individual) or CON (consolidated)
-    country: str | None = None  # for the package name; default: the entity's country
-
-
-@dataclass
-class Tables:
-    """The rows of each template, and for each row the register fact it was built from (so a
-    problem found in a row names what to change)."""
-
-    rows: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in tx.TEMPLATES})
-    origins: dict[str, list[str]] = field(default_factory=lambda: {t: [] for t in tx.TEMPLATES})
-
-    def add(self, template: str, origin: str, **cells: Any) -> None:
-        row = dict.fromkeys(tx.TEMPLATES[template].columns, "")
-        for column, value in cells.items():
-            row[column] = "" if value is None else str(value)
-        self.rows[template].append(row)
-        self.origins[template].append(origin)
-
-
-def _place(code: str | None) -> str | None:
-    return None if code is None else f"eba_GA:{code}"
-
-
-def _money(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 class _Builder:
@@ -150,7 +72,7 @@ class _Builder:
         if value is None:
             return None
         converted = self.money.convert(value, currency)
-        return None if converted is None else _money(converted)
+        return None if converted is None else money_cell(converted)
 
     def code(self, provider_id: str) -> tuple[str | None, str | None]:
         """The provider's identification code and the EBA code of its type."""
@@ -189,7 +111,7 @@ class _Builder:
                 f"entity {entity['lei']}",
                 c0010=entity["lei"],
                 c0020=entity["name"],
-                c0030=_place(entity["country"]),
+                c0030=place(entity["country"]),
                 c0040=kind,
                 c0050=tx.HIERARCHY.get(entity.get("hierarchy", "")),
                 c0060=entity.get("parent") or (lei if top else None),
@@ -205,7 +127,7 @@ class _Builder:
                     f"entity {entity['lei']}",
                     c0010=entity["lei"],
                     c0020=entity["name"],
-                    c0030=_place(entity["country"]),
+                    c0030=place(entity["country"]),
                     c0040=kind,
                     c0050=entity.get("competent_authority"),
                     c0060=self.filing.made_at.date().isoformat(),
@@ -217,7 +139,7 @@ class _Builder:
                 c0010=branch["code"],
                 c0020=branch["entity"],
                 c0030=branch["name"],
-                c0040=_place(branch["country"]),
+                c0040=place(branch["country"]),
             )
 
     def functions_table(self) -> None:
@@ -290,7 +212,7 @@ class _Builder:
             storage = (
                 [tx.NOT_APPLICABLE_PLACE]
                 if stores is False
-                else [_place(c) for c in service.get("storage_countries", [])] or [None]
+                else [place(c) for c in service.get("storage_countries", [])] or [None]
             )
             # each country of provision manages the data itself, unless the register says
             # where it is processed
@@ -321,11 +243,11 @@ class _Builder:
                     c0090=tx.TERMINATION.get(arrangement.get("ended_because", "")),
                     c0100=notice,
                     c0110=arrangement.get("provider_notice_days"),
-                    c0120=_place(arrangement.get("governing_law")),
-                    c0130=_place(where),
+                    c0120=place(arrangement.get("governing_law")),
+                    c0130=place(where),
                     c0140=None if stores is None else tx.YES_NO[stores],
                     c0150=stored,
-                    c0160=_place(managed),
+                    c0160=place(managed),
                     c0170=tx.SENSITIVENESS.get(service.get("sensitiveness", "")),
                     c0180=tx.RELIANCE.get(service.get("reliance", "")),
                 )
@@ -368,7 +290,7 @@ class _Builder:
                 c0010=reference,
                 c0020=lei,
                 c0030=tx.BRANCH if branch else tx.NOT_BRANCH,
-                c0040=branch or NOT_APPLICABLE_BRANCH,
+                c0040=branch or dora_tables.NOT_APPLICABLE_BRANCH,
             )
 
     def assessment(
@@ -420,9 +342,9 @@ class _Builder:
                 c0050=name,
                 c0060=row.get("latin_name") or name,
                 c0070=tx.PERSON[row.get("person", "legal")],
-                c0080=_place(row.get("headquarters")),
+                c0080=place(row.get("headquarters")),
                 c0090=f"eba_CU:{self.filing.currency}" if provider in expenses else None,
-                c0100=_money(expenses[provider]) if provider in expenses else None,
+                c0100=money_cell(expenses[provider]) if provider in expenses else None,
                 c0110=parent_code,
                 c0120=parent_kind,
             )

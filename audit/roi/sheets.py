@@ -20,21 +20,22 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from audit.content.schemas import load_schema
 from audit.roi.reading import INSTRUCTIONS, LISTS, fields, required, sections
 
 Data = Mapping[str, list[dict[str, Any]]]
 
-FEEDS = {
-    "entities": "B_01.01 and B_01.02: your entities in scope, one of them files the register",
-    "branches": "B_01.03: branches of your entities",
-    "functions": "B_06.01: business functions, their criticality, RTO and RPO",
-    "providers": "B_05.01: the legal facts of each ICT provider (a vendor has its own id here)",
-    "arrangements": "B_02.01, B_02.02, B_03.01, B_03.02: contracts with the providers",
-    "services": "B_02.02, B_04.01, B_07.01: each ICT service an arrangement delivers",
-    "supply_chain": "B_05.02: subcontractors of rank 2 and below (the vendor is rank 1)",
-    "definitions": "B_99.01: what your scale values mean (the tool's own are used otherwise)",
+FEEDS = {  # what each section holds, and the EBA templates it feeds
+    "entities": ("your entities in scope; one of them files the register", "B_01.01, B_01.02"),
+    "branches": ("branches of your entities", "B_01.03"),
+    "functions": ("business functions, their criticality, RTO and RPO", "B_06.01"),
+    "providers": ("each ICT provider's legal facts (a vendor under its own id)", "B_05.01"),
+    "arrangements": ("contracts with the providers", "B_02.01, B_02.02, B_03.01, B_03.02"),
+    "services": ("each ICT service an arrangement delivers", "B_02.02, B_04.01, B_07.01"),
+    "supply_chain": ("subcontractors of rank 2 and below (the vendor is rank 1)", "B_05.02"),
+    "definitions": ("what your scale values mean (the tool's own otherwise)", "B_99.01"),
 }
 _HEADER = PatternFill("solid", fgColor="DDE4EE")
 
@@ -82,29 +83,38 @@ def workbook(data: Data) -> bytes:
     lines = [
         "Register of information (DORA Art. 28(3); templates of Implementing Regulation (EU) "
         "2024/2956)",
-        "Each sheet below is one section. Row 1 holds the field names: keep them. Fields in bold "
-        "are required. Lists inside a cell are separated by ';'. Dates are written 2026-12-31.",
-        "Import with: audit roi import THIS-FILE.xlsx   (all sheets are checked together; "
-        "nothing is kept unless every row is right)",
-        "",
-        "section | what it holds | EBA templates it feeds",
+        "Each sheet after this one is a section. Row 1 holds the field names: keep them. Fields "
+        "in bold are required; each field's note says what it holds.",
+        "Lists inside a cell are separated by ';'. Dates are written 2026-12-31.",
+        "Import with: audit roi import THIS-FILE.xlsx (all sheets are checked together, and "
+        "nothing is kept unless every row is right).",
     ]
-    lines += [f"{s} | {FEEDS[s]}" for s in sections()]
     for number, line in enumerate(lines, start=1):
         intro.cell(number, 1, line).font = Font(bold=number == 1)
-    intro.column_dimensions["A"].width = 120
+    table = len(lines) + 2
+    for column, title in enumerate(("section", "what it holds", "EBA templates"), start=1):
+        intro.cell(table, column, title).font = Font(bold=True)
+        intro.cell(table, column).fill = _HEADER
+    for number, section in enumerate(sections(), start=table + 1):
+        intro.cell(number, 1, section)
+        intro.cell(number, 2, FEEDS[section][0])
+        intro.cell(number, 3, FEEDS[section][1])
+    for letter, width in (("A", 16), ("B", 62), ("C", 36)):
+        intro.column_dimensions[letter].width = width
     list_row = 0
     for section in sections():
         sheet = book.create_sheet(section)
         names = list(fields(section))
         needed = set(required(section))
+        rows = data.get(section, [])
         for column, name in enumerate(names, start=1):
             cell = sheet.cell(1, column, name)
             cell.font = Font(bold=name in needed)
             cell.fill = _HEADER
             cell.alignment = Alignment(vertical="top")
             letter = get_column_letter(column)
-            sheet.column_dimensions[letter].width = max(14, min(40, len(name) + 4))
+            longest = max((len(_cell(r[name])) for r in rows if name in r), default=0)
+            sheet.column_dimensions[letter].width = max(12, min(48, max(len(name), longest) + 3))
             if (text := _description(section, name)) != "":
                 cell.comment = Comment(text, "vendor-audit")
             choices = _choices(section, name)
@@ -123,12 +133,16 @@ def workbook(data: Data) -> bytes:
                 )
                 sheet.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}5000")
-        for number, row in enumerate(data.get(section, []), start=2):
+        for number, row in enumerate(rows, start=2):
             for column, name in enumerate(names, start=1):
                 if name in row:
                     value = row[name]
                     sheet.cell(number, column, _cell(value) if isinstance(value, list) else value)
         sheet.freeze_panes = "A2"
+    for printed in book.worksheets:  # printed landscape, one page wide
+        printed.page_setup.orientation = "landscape"
+        printed.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        printed.page_setup.fitToWidth, printed.page_setup.fitToHeight = 1, 0
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

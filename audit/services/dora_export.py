@@ -13,7 +13,8 @@ from sqlmodel import select
 from audit.errors import InputError
 from audit.exports.dora_check import Breach, check_package
 from audit.exports.dora_package import read_package, write_package
-from audit.exports.dora_roi import Filing, Tables, build_tables
+from audit.exports.dora_roi import build_tables
+from audit.exports.dora_tables import Filing, Tables
 from audit.services.content import workspace_money
 from audit.services.database import reading
 from audit.services.roi import current_register

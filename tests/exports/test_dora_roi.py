@@ -19,7 +19,8 @@ import yaml
 
 from audit.exports.dora_check import Breach, check_package
 from audit.exports.dora_package import read_package, write_package
-from audit.exports.dora_roi import Filing, build_tables
+from audit.exports.dora_roi import build_tables
+from audit.exports.dora_tables import Filing
 from audit.organisation import Money
 from audit.register import read_vendor_file
 from tests.conftest import EXAMPLES
