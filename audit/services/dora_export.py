@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from audit.errors import InputError
 from audit.exports.dora_check import Breach, check_package
+from audit.exports.dora_gaps import unlisted_subcontractors
 from audit.exports.dora_package import read_package, write_package
 from audit.exports.dora_roi import build_tables
 from audit.exports.dora_tables import Filing, Tables
@@ -80,6 +81,7 @@ def build_package(
     )
     name, data = write_package(tables, filing, country or entities[entity]["country"])
     breaches = check_package(read_package(name, data), tables.origins)
+    breaches += unlisted_subcontractors(register.data, vendors)
     return Package(name, data, tables, tuple(breaches), register.revision)
 
 

@@ -388,3 +388,22 @@ def test_a_service_used_through_a_branch_is_reported_as_the_branchs() -> None:
     assert f"AMI-ICT-2022-004,{ENTITY},eba_ZZ:x838,AMI-AT" in users
     assert f"AMI-ICT-2023-001,{ENTITY},eba_ZZ:x839,Not Applicable" in users
     assert "B_01.03,true" in files[f"{NAME}/reports/FilingIndicators.csv"].decode()
+
+
+def test_a_subcontractor_the_vendor_declared_is_missed_from_a_critical_chain() -> None:
+    from audit.exports.dora_gaps import unlisted_subcontractors
+
+    assert unlisted_subcontractors(sample_register(), VENDORS) == []
+    register = sample_register()
+    register["supply_chain"] = [
+        link for link in register["supply_chain"] if link["provider"] != "voxcloud-telephony"
+    ]
+    (gap,) = unlisted_subcontractors(register, VENDORS)
+    assert str(gap).startswith(
+        "arrangement AMI-ICT-2022-004 (vendor harbourline-contact): Harbourline Contact Centres "
+        "S.A. declares subcontractor VoxCloud Telephony (contact-centre telephony and call "
+        "recording, IE), and no supply chain of its service(s) S19 for a critical or important "
+        "function names it"
+    )
+    # Meridian's printer is not in the register, and payroll is not a critical function here
+    assert all("SecurePrint" not in str(b) for b in unlisted_subcontractors(register, VENDORS))
