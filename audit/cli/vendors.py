@@ -189,6 +189,28 @@ def export(
     out.print(f"wrote {output} ({chosen})", markup=False)
 
 
+def _register_lines(detail: Any) -> None:
+    """What the DORA register of information says of the vendor, if anything."""
+    provider = detail.provider or {}
+    codes = [f"{k.upper()} {provider[k]}" for k in ("lei", "euid") if provider.get(k)]
+    if provider.get("other_id"):
+        codes.append(f"{provider.get('other_id_type', 'national')} id {provider['other_id']}")
+    if codes or provider.get("headquarters"):
+        where = f", headquarters {provider['headquarters']}" if provider.get("headquarters") else ""
+        shown = ", ".join(codes) or "no identifier"
+        out.print(f"register of information: {shown}{where}", markup=False)
+    for arrangement, delivered in detail.arrangements:
+        kinds = "; ".join(
+            f"{s['type']} for {', '.join(s.get('functions', [])) or 'no function'}"
+            for s in delivered
+        )
+        out.print(
+            f"arrangement {arrangement['reference']} ({arrangement['type']}): "
+            f"{kinds or 'no ICT service recorded'}",
+            markup=False,
+        )
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -269,6 +291,13 @@ def show(
             for q, subs in detail.questionnaires
         ],
         "evidence": len(detail.evidence),
+        "register_of_information": {
+            "provider": detail.provider,
+            "arrangements": [
+                {**arrangement, "services": list(delivered)}
+                for arrangement, delivered in detail.arrangements
+            ],
+        },
     }
     if fmt is not Format.TABLE:
         render([data], list(data), fmt)
@@ -302,6 +331,7 @@ def show(
         out.print(value + notice, markup=False)
     for sub in vendor.subcontractors:
         out.print(f"subcontractor {sub.name} ({sub.service}, {sub.country})", markup=False)
+    _register_lines(detail)
     for contact in vendor.contacts:
         role = f", {contact.role}" if contact.role else ""
         out.print(f"contact {contact.name or ''} <{contact.email}>{role}", markup=False)

@@ -1,5 +1,5 @@
 """The register of information's own facts: import them (all or nothing), read the current
-revision, list the revisions, and write the register back out in the shapes import reads."""
+revision, and list the revisions (`audit.roi.sheets` writes them back out)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def revisions(workspace: Workspace) -> list[RoiRevision]:
 
 
 def check_register(
-    data: dict[str, Any], locate: Any, vendor_ids: set[str], source: str = "register"
+    data: dict[str, Any], locate: consistency.Locate, vendor_ids: set[str], source: str = "register"
 ) -> None:
     """Refuse a register the schema or the consistency rules refuse, naming every problem."""
     problems = validate("roi", Document(source, data, {}), where=locate)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,10 @@ class VendorDetail:
     revisions: Sequence[VendorRevision]
     questionnaires: Sequence[tuple[QuestionnaireRow, Sequence[SubmissionRow]]]
     evidence: Sequence[EvidenceRow]
+    # the register of information's rows about it: its providers row, and its arrangements
+    # each with its services
+    provider: Mapping[str, Any] | None = None
+    arrangements: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = ()
 
 
 def vendor_tier(vendor: Vendor, content: ContentSet) -> TierResult:
@@ -205,10 +209,19 @@ def show_vendor(workspace: Workspace, vendor_id: str) -> VendorDetail:
             for q in queries.questionnaires(session, vendor_id)
         ]
         evidence = evidence_rows.listing(session, vendor_id)
+    from audit.services.roi import current_register
+
+    register = current_register(workspace)
+    arrangements = [a for a in register.rows("arrangements") if a["provider"] == vendor_id]
     return VendorDetail(
         _summary(vendor, content, latest),
         scope_vendor(content, vendor_facts(vendor, content)),
         revisions,
         issued,
         evidence,
+        next((p for p in register.rows("providers") if p["id"] == vendor_id), None),
+        [
+            (a, [s for s in register.rows("services") if s["arrangement"] == a["reference"]])
+            for a in arrangements
+        ],
     )

@@ -216,3 +216,6 @@ def test_the_cli_imports_shows_and_exports(cli: Any, workspace: Workspace, tmp_p
     assert "nothing changed: the register stays at revision 1" in again.output
     assert cli("roi", "export", "-o", tmp_path / "r.txt").exit_code == 2
     assert "#1 " in cli("roi", "show", "--revisions").output
+    shown = cli("vendors", "show", "harbourline-contact").output
+    assert "register of information: LEI 549300HARBLINEPT0106, headquarters PT" in shown
+    assert "arrangement AMI-ICT-2022-004 (standalone): S19 for F-CUS" in shown
