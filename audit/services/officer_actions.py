@@ -10,7 +10,7 @@ from pathlib import Path
 
 from audit.model import Respondent
 from audit.report.verify import Verification
-from audit.services import accounts, findings, links, questionnaires, reports
+from audit.services import accounts, dora_export, findings, links, questionnaires, reports, roi
 from audit.services.database import transaction
 from audit.services.links import IssuedLink
 from audit.services.questionnaires import Delivery
@@ -143,3 +143,23 @@ def set_user(workspace: Workspace, actor: Actor, email: str, change: str) -> acc
     if change in ("disable", "enable"):
         return accounts.set_disabled(workspace, email, change == "disable", by=actor.email)
     return accounts.set_role(workspace, email, change, by=actor.email)
+
+
+def import_register(workspace: Workspace, actor: Actor, upload: Path, name: str) -> roi.Imported:
+    """Sections of the register of information from an uploaded workbook, YAML, JSON or CSV."""
+    made = roi.import_register(workspace, [upload], by=actor.email, names=[name[:200]])
+    changed = "; ".join(f"{s}: {old} -> {new}" for s, (old, new) in made.replaced.items())
+    _note(workspace, actor, "register imported", name[:200], changed or "nothing changed")
+    return made
+
+
+def file_register(
+    workspace: Workspace, actor: Actor, entity: str, reference_date: dt.date
+) -> dora_export.Package:
+    """The register's EBA report package for download, with every rule it breaks."""
+    package = dora_export.build_package(
+        workspace, entity=entity, reference_date=reference_date, made_at=dt.datetime.now(dt.UTC)
+    )
+    outcome = f"{len(package.breaches)} rule(s) broken" if package.breaches else "passes the check"
+    _note(workspace, actor, "register filed", package.file_name, outcome)
+    return package

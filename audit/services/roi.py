@@ -72,12 +72,19 @@ def check_register(
         raise ContentError(problems, hint="nothing was imported; fix the file and run it again")
 
 
-def import_register(workspace: Workspace, paths: list[Path], *, by: str | None = None) -> Imported:
+def import_register(
+    workspace: Workspace,
+    paths: list[Path],
+    *,
+    by: str | None = None,
+    names: list[str] | None = None,
+) -> Imported:
     """The sections the files give replace the same sections of the register; the others stay.
-    The whole result is checked before anything is kept, and kept as one new revision."""
+    The whole result is checked before anything is kept, and kept as one new revision. `names`
+    are the files as the person knows them (an upload's name, not where it was put)."""
     if not paths:
         raise InputError("no file given", hint="name the register's workbook, CSVs or YAML")
-    sources = [workspace.relative(p) for p in paths]
+    sources = names or [workspace.relative(p) for p in paths]
     given = read_files(paths, sources, max_bytes=workspace.settings["max_register_bytes"])
     with transaction(workspace) as session:
         before = _current(session)

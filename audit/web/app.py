@@ -19,6 +19,7 @@ from audit.web.dashboard_forms import UPLOAD_LIMIT, DashboardForms
 from audit.web.edge import BodyLimit, SecurityHeaders, session_secret
 from audit.web.officers import Sessions, SignInRequiredError
 from audit.web.portal import COOKIE, HERE, Portal
+from audit.web.register_pages import RegisterPages
 from audit.workspace import Workspace, open_workspace, resolve_root
 
 
@@ -28,6 +29,7 @@ def _portal_path(path: str) -> bool:
 
 def dashboard_routes(desk: DashboardForms) -> list[Route]:
     """The officers' pages and forms (what each role may do is checked in each)."""
+    register = RegisterPages(desk)
     return [
         Route("/login", desk.login_form, methods=["GET"]),
         Route("/login", desk.login, methods=["POST"]),
@@ -57,6 +59,10 @@ def dashboard_routes(desk: DashboardForms) -> list[Route]:
         Route("/users", desk.add_user, methods=["POST"]),
         Route("/users/change", desk.change_user, methods=["POST"]),
         Route("/activity", desk.activity, methods=["GET"]),
+        Route("/register", register.page, methods=["GET"]),
+        Route("/register/workbook", register.workbook, methods=["GET"]),
+        Route("/register/import", register.import_file, methods=["POST"]),
+        Route("/register/package", register.package, methods=["POST"]),
     ]
 
 
@@ -109,6 +115,7 @@ def create_app(workspace: Workspace) -> Starlette:
                     "/portal/documents": upload_limit,
                     "/portal/workbook": 25 * 1024 * 1024,
                     "/reports/verify": UPLOAD_LIMIT + 1024 * 1024,
+                    "/register/import": workspace.settings["max_register_bytes"] + 1024 * 1024,
                 },
                 default=2 * 1024 * 1024,
             ),

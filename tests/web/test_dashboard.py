@@ -60,7 +60,10 @@ def _count(workspace: Workspace, table: str) -> int:
         return int(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
 
 
-READS = ["/", "/vendors", f"/vendors/{VENDOR}", "/findings", "/reports", "/content", "/activity"]
+READS = [
+    *("/", "/vendors", f"/vendors/{VENDOR}", "/findings", "/reports", "/register", "/content"),
+    "/activity",
+]
 
 
 @pytest.mark.parametrize("role", [None, "viewer", "officer", "admin"])

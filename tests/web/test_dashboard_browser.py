@@ -13,6 +13,7 @@ from typing import Any
 from audit.services import accounts
 from audit.web.serving import serving
 from audit.workspace import Workspace
+from tests.conftest import EXAMPLES
 from tests.report.conftest import VENDOR, assess_archiva
 from tests.web.browser import browser_or_skip, screenshot_dir
 
@@ -110,6 +111,14 @@ def test_officer_viewer_and_admin_in_the_browser(db_workspace: Workspace, tmp_pa
         for name in ("content", "activity"):
             page.goto(f"{base}/{name}")
             page.screenshot(path=shots / f"{backend}-{name}.png", full_page=True)
+
+        page.goto(f"{base}/register")  # the register of information: imported and checked
+        page.set_input_files("#register", str(EXAMPLES / "register-of-information.yaml"))
+        page.get_by_role("button", name="Import", exact=True).click()
+        expect(page.locator("p.banner.ok")).to_contain_text("revision 1")
+        page.get_by_role("button", name="Check", exact=True).click()
+        expect(page.locator("#filing h3")).to_contain_text("_DORA010100_DORA_")
+        page.screenshot(path=shots / f"{backend}-register.png", full_page=True)
 
         vendor = new_page()  # the vendor, in its own browser, follows the link
         vendor.goto(f"{base}/q/{token.group(1)}")
