@@ -22,6 +22,7 @@ from audit.questionnaire.sheetstyle import (
     OPEN,
     STATUS_LABEL,
     TITLE,
+    as_text,
     fit_to_width,
     protect,
     validation,
@@ -46,7 +47,7 @@ def write_instructions(
         if assessor
         else f"Vendor risk questionnaire for {q.vendor_name}"
     )
-    sheet.cell(1, 1, heading).font = TITLE
+    as_text(sheet.cell(1, 1, heading)).font = TITLE
     rows: list[tuple[str, Any]] = [
         ("From", who),
         ("To", f"{q.vendor_name} ({q.vendor_id})"),
@@ -60,7 +61,7 @@ def write_instructions(
     for label, value in rows:
         row += 1
         sheet.cell(row, 1, label).font = BOLD
-        cell = sheet.cell(row, 2, value)
+        cell = as_text(sheet.cell(row, 2, value))
         cell.alignment = Alignment(horizontal="left")
         if label in ("Issued", "Please return by"):
             cell.number_format = DATE_FORMAT
@@ -70,7 +71,7 @@ def write_instructions(
         column = get_column_letter(answer_column)
         ids = get_column_letter(1)
         count = sum(1 for x in q.questions if sheet_of.get(x.id) == name)
-        sheet.cell(row, 1, title)
+        as_text(sheet.cell(row, 1, title))
         sheet.cell(
             row,
             2,
@@ -96,7 +97,7 @@ def write_instructions(
     sheet.cell(row, 1, "How to answer").font = BOLD
     for line in workbook_how_to(q):
         row += 1
-        sheet.cell(row, 1, line)
+        as_text(sheet.cell(row, 1, line))
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 64
     fit_to_width(sheet)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -185,3 +186,19 @@ def write_spec_sheet(sheet: Worksheet, q: Questionnaire) -> None:
             row, 2, json.dumps({"id": kind.id, "label": kind.label, "dates": list(kind.dates)})
         )
     protect(sheet)
+
+
+def as_text(cell: Cell) -> Cell:
+    """The cell's text kept as text: openpyxl stores a string that starts with `=` as a
+    formula, so a vendor or organisation name such as `=HYPERLINK(...)` would run in Excel."""
+    if cell.data_type == "f" and isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def no_formulas(sheet: Worksheet) -> None:
+    """Every cell of a sheet that holds no formula of ours, as text (see `as_text`)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell, Cell):  # a merged cell's value is its first cell's
+                as_text(cell)

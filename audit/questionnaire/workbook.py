@@ -52,6 +52,7 @@ from audit.questionnaire.sheetstyle import (
     date_check,
     fit_to_width,
     header,
+    no_formulas,
     protect,
     row_height,
     sheet_title,
@@ -319,8 +320,10 @@ class _Writer:
         for checklist, questions in by_checklist.items():
             self.question_sheet(checklist, questions)
         self.evidence_sheet()
-        self.instructions()
         write_spec_sheet(self.book.create_sheet(SPEC_SHEET), self.q)
+        for sheet in self.book.worksheets:  # the only formulas of ours are the Instructions'
+            no_formulas(sheet)
+        self.instructions()
         # The lists sheet last but one, the spec last; both hidden. Order does not matter to
         # the reader, it only keeps the visible sheets first.
         self.book.move_sheet(self.lists, offset=len(self.book.sheetnames))

