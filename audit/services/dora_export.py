@@ -4,6 +4,7 @@ check it, write it; and check a package file made elsewhere."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from audit.services.roi import current_register
 from audit.store import queries
 from audit.store.tables import AuditRunRow
 from audit.vendor import vendor_from_record
+from audit.words import is_country
 from audit.workspace import Workspace
 
 MAX_PACKAGE_FILE = 200 * 1024 * 1024
@@ -50,6 +52,11 @@ def build_package(
 ) -> Package:
     """The package for the entity's filing as of the reference date, with every rule it
     breaks. The register must name the entity among its entities."""
+    if country is not None and not (re.fullmatch("[A-Z]{2}", country) and is_country(country)):
+        raise InputError(
+            f"--country {country[:20]!r} is not an ISO 3166 country code such as DE",
+            hint="the package's name carries the country of the authority it goes to",
+        )
     register = current_register(workspace)
     entities = {e["lei"]: e for e in register.rows("entities")}
     if entity not in entities:

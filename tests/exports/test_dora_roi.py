@@ -365,6 +365,9 @@ def test_the_cli_files_checks_and_refuses(cli: Any, tmp_path: Path) -> None:
     assert written.exit_code == 1
     (zip_path,) = (tmp_path / "out").glob("*.zip")
     assert zip_path.name.startswith("529900AURMUTINS0DE19.IND_DE_DORA010100_DORA_2025-12-31_")
+    for country in ("D/E", "de", "XX"):
+        odd = cli("export", "dora-roi", "--entity", ENTITY, "--check", "--country", country)
+        assert odd.exit_code == 2 and "is not an ISO 3166 country code" in odd.output
     again = cli("export", "dora-roi", "--check", "--package", zip_path)
     assert again.exit_code == 1 and "5 rule(s) broken" in again.output
 
