@@ -13,6 +13,7 @@ without punctuation, begins with the other ("VoxCloud Telephony" and "VoxCloud T
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,22 +34,22 @@ def unlisted_subcontractors(
     names."""
     critical = {f["id"] for f in register.get("functions", []) if f.get("critical") == "yes"}
     names = {p["id"]: _plain(p.get("name") or p["id"]) for p in register.get("providers", [])}
+    services: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for service in register.get("services", []):
+        services[service["arrangement"]].append(service)
+    links: dict[str, list[str]] = defaultdict(list)
+    for link in register.get("supply_chain", []):
+        links[link["arrangement"]].append(names.get(link["provider"], link["provider"]))
     found = []
     for arrangement in register.get("arrangements", []):
         vendor = vendors.get(arrangement["provider"])
         reference = arrangement["reference"]
         supports = [
-            s["type"]
-            for s in register.get("services", [])
-            if s["arrangement"] == reference and critical & set(s.get("functions", []))
+            s["type"] for s in services[reference] if critical & set(s.get("functions", []))
         ]
         if vendor is None or not supports:
             continue
-        chained = [
-            names.get(link["provider"], link["provider"])
-            for link in register.get("supply_chain", [])
-            if link["arrangement"] == reference
-        ]
+        chained = links[reference]
         for sub in vendor.subcontractors:
             declared = _plain(sub.name)
             if not any(c.startswith(declared) or declared.startswith(c) for c in chained):

@@ -21,9 +21,8 @@ Implementing Regulation (EU) 2024/2956, Annex I, in the EBA DORA 4.0 taxonomy's 
   storage location and processing location (all eight are the template's key). A service that
   stores no data has storage location `eba_GA:qx2007` (not applicable). Unless the register
   names where data is processed, each country of provision processes its own.
-- B_04.01: an entity that does not use the service through a branch is written with the
-  branch code `Not Applicable` (the ESAs' FAQ as reporting guides quote it; the key column
-  cannot be empty).
+- B_04.01: an entity that does not use the service through a branch has the branch code `Not
+  Applicable` (the ESAs' FAQ as reporting guides quote it; a key column cannot be empty).
 - B_05.02: the vendor is rank 1 and its own recipient; subcontractors are rank 2 and below.
 - B_07.01 assesses the services that support a critical or important function. Its date of the
   last audit defaults to the vendor's latest assessment in this tool on or before the reference
@@ -34,7 +33,7 @@ Implementing Regulation (EU) 2024/2956, Annex I, in the EBA DORA 4.0 taxonomy's 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
@@ -64,9 +63,16 @@ class _Builder:
         self.head_office = {b["code"]: b["entity"] for b in register.get("branches", [])}
         self.functions = register.get("functions", [])
         self.critical = {f["id"] for f in self.functions if f.get("critical") == "yes"}
-        # a vendor's contract stands for the arrangement only when it is the vendor's only one
+        # a vendor's contract stands for the arrangement only when it is the vendor's only one;
+        # each arrangement's services and supply chain are looked up, never searched
         count = Counter(a["provider"] for a in register.get("arrangements", []))
         self.sole = {vendor for vendor, n in count.items() if n == 1}
+        self.services_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for service in register.get("services", []):
+            self.services_of[service["arrangement"]].append(service)
+        self.links_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for link in register.get("supply_chain", []):
+            self.links_of[link["arrangement"]].append(link)
 
     def amount(self, value: float | None, currency: str | None) -> str | None:
         if value is None:
@@ -199,9 +205,7 @@ class _Builder:
         code, kind = self.code(provider)
         start, end = self.dates(arrangement)
         users: set[tuple[str, str | None]] = set()
-        for service in self.r.get("services", []):
-            if service["arrangement"] != reference:
-                continue
+        for service in self.services_of[reference]:
             s = service["type"]
             origin = f"arrangement {reference}, service {s}"
             entities = (
@@ -265,8 +269,8 @@ class _Builder:
                 c0060=code,
                 c0070=kind,
             )
-            for link in self.r.get("supply_chain", []):
-                if (link["arrangement"], link["service"]) != (reference, s):
+            for link in self.links_of[reference]:
+                if link["service"] != s:
                     continue
                 sub, sub_kind = self.code(link["provider"])
                 to, to_kind = self.code(link.get("recipient", provider))
@@ -371,8 +375,7 @@ class _Builder:
             used.add(provider)
             used |= {
                 link[k]
-                for link in self.r.get("supply_chain", [])
-                if link["arrangement"] == arrangement["reference"]
+                for link in self.links_of[arrangement["reference"]]
                 for k in ("provider", "recipient")
                 if k in link
             }
