@@ -11,6 +11,7 @@ import typer
 
 from audit.cli.app import state
 from audit.cli.console import console
+from audit.cli.output import emit
 from audit.errors import CheckFailedError, InputError
 from audit.inputs import date_given
 
@@ -120,11 +121,4 @@ def oscal(
     data = assessment_results_json(
         state(ctx).workspace(), vendor, run_id=run, generated_at=dt.datetime.now(dt.UTC)
     )
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
-    out.print(f"wrote {output}", markup=False)
+    emit(data, output, out)

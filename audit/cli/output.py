@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from audit.cli.console import SafeConsole
+from audit.errors import InputError
 from audit.inputs import printable
 
 Row = Mapping[str, Any]
@@ -225,3 +228,15 @@ def page_size(fmt: Format, limit: int | None) -> int | None:
     if limit is not None:
         return limit
     return DEFAULT_TABLE_ROWS if fmt is Format.TABLE else None
+
+
+def emit(data: bytes, output: Path | None, console: Console, what: str = "") -> None:
+    """Bytes to a file (saying so), or to stdout when no file is named."""
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    console.print(f"wrote {output}{f' ({what})' if what else ''}", markup=False)

@@ -10,10 +10,9 @@ import typer
 from audit import services
 from audit.cli.app import state
 from audit.cli.console import console, styled
-from audit.cli.output import Format, render
+from audit.cli.output import Format, emit, render
 from audit.cli.params import FormatOption, LimitOption, OffsetOption, WideOption
 from audit.cli.users import identity
-from audit.errors import InputError
 from audit.model import Tier
 from audit.vendor import vendor_record
 
@@ -179,14 +178,7 @@ def export(
     chosen = fmt or (output.suffix.lower().lstrip(".") if output else "csv")
     chosen = {"yml": "yaml"}.get(chosen, chosen)
     data = services.vendor_edits.export_register(state(ctx).workspace(), chosen, vendor_ids or ())
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
-    out.print(f"wrote {output} ({chosen})", markup=False)
+    emit(data, output, out, chosen)
 
 
 def _register_lines(detail: Any) -> None:
