@@ -71,6 +71,7 @@ class Sections:
     data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     where: dict[tuple[str, int], Where] = field(default_factory=dict)
     sheet_columns: dict[str, list[str]] = field(default_factory=dict)  # of workbook sections
+    field_lines: dict[tuple[str, int, str], int] = field(default_factory=dict)  # YAML, JSON
 
     def locate(self, path: tuple[str | int, ...]) -> Where:
         """The file and line of the row a path points into (in a workbook, its cell), for a
@@ -78,6 +79,8 @@ class Sections:
         if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], int):
             return ("register of information", None)
         source, line = self.where.get((path[0], path[1]), ("register of information", None))
+        if len(path) > 2 and (path[0], path[1], str(path[2])) in self.field_lines:
+            return source, self.field_lines[(path[0], path[1], str(path[2]))]
         columns = self.sheet_columns.get(path[0], [])
         if line is not None and len(path) > 2 and path[2] in columns:
             return (f"{source}!{get_column_letter(columns.index(str(path[2])) + 1)}{line}", None)
@@ -236,8 +239,12 @@ def read_text(raw: bytes, source: str, max_bytes: int, into: Sections) -> None:
         if name not in sections():
             continue  # the schema names it, with the sections it knows
         if isinstance(rows, list):
-            for index in range(len(rows)):
+            for index, row in enumerate(rows):
                 into.where[(name, index)] = (source, document.line_of((name, index)))
+                for key in row if isinstance(row, dict) else ():
+                    line = document.lines.get((name, index, key))
+                    if line is not None:
+                        into.field_lines[(name, index, str(key))] = line
     for name, rows in document.data.items():
         into.data[name] = rows
 
@@ -281,6 +288,7 @@ def read_files(paths: list[Path], sources: list[str], *, max_bytes: int) -> Sect
             found.data[section] = rows
         found.where |= into.where
         found.sheet_columns |= into.sheet_columns
+        found.field_lines |= into.field_lines
     if problems:
         raise ContentError(problems, hint="nothing was imported; fix the file and run it again")
     return found

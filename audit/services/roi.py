@@ -92,6 +92,7 @@ def import_register(
             {s: before.rows(s) for s in sections() if before.rows(s)} | given.data,
             dict(given.where),
             given.sheet_columns,
+            given.field_lines,
         )
         kept = f"the register of information, revision {before.revision}"
         for section, rows in merged.data.items():

@@ -146,6 +146,9 @@ def test_a_broken_register_is_refused_whole_with_every_problem(
     ):
         assert expected in messages, expected
     assert all(m.split("/")[-1].startswith("broken.yaml:") for m in _messages(refused))
+    # a field's own line, not its row's
+    line = path.read_text().splitlines().index("  assessed: '2025-02-30'") + 1
+    assert f"broken.yaml:{line}: functions[F-PAY].assessed: '2025-02-30' is not a date" in messages
     assert current_register(filed).revision == 1  # nothing was kept
 
 
