@@ -99,3 +99,14 @@ def country(code: str) -> str:
 
 def is_country(code: str) -> bool:
     return code in iso3166.countries_by_alpha2
+
+
+def is_currency(code: str) -> bool:
+    """An ISO 4217 currency code in use or listed."""
+    import iso4217  # the ISO 4217 table, only where a currency is checked
+
+    try:
+        iso4217.Currency(code)
+    except ValueError:
+        return False
+    return True

@@ -46,7 +46,7 @@ from audit.exports.dora_package import (
 )
 from audit.exports.dora_words import LABELS, REGISTER_FIELDS
 from audit.identifiers import lei_problem
-from audit.words import is_country
+from audit.words import is_country, is_currency
 
 EBA_LEI = re.compile(r"[A-Z0-9]{18}[0-9]{2}")
 DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -318,8 +318,6 @@ class _Check:
             location_key = table == "B_02.02" and column in ("c0130", "c0150", "c0160")
             ok = ok or (location_key and value == tx.NOT_APPLICABLE_PLACE)
         elif allowed == tx.CURRENCIES:
-            from audit.roi.consistency import is_currency
-
             code = value.removeprefix("eba_CU:")
             ok = value.startswith("eba_CU:") and (code == "x46" or is_currency(code))
         if not ok:

@@ -17,7 +17,7 @@ from audit.content.schemas import format_path
 from audit.errors import Problem
 from audit.identifiers import lei_problem
 from audit.inputs import date_problem, name_problem
-from audit.words import is_country
+from audit.words import is_country, is_currency
 
 Locate = Callable[[tuple[str | int, ...]], tuple[str, int | None]]
 
@@ -41,16 +41,6 @@ COUNTRY_FIELDS = {
     "processing_countries",
 }
 DATE_FIELDS = {"updated", "integrated", "deleted", "assessed", "start", "end", "last_audit"}
-
-
-def is_currency(code: str) -> bool:
-    import iso4217  # the ISO 4217 table, only for registers read
-
-    try:
-        iso4217.Currency(code)
-    except ValueError:
-        return False
-    return True
 
 
 def _rows(data: Mapping[str, Any], section: str) -> Iterator[tuple[int, dict[str, Any]]]:

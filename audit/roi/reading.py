@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,26 +42,54 @@ def sections() -> tuple[str, ...]:
     return tuple(load_schema("roi")["properties"])
 
 
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """What the schema says of one field of a section's rows."""
+
+    kind: str  # string, integer, number, boolean or array
+    choices: tuple[str, ...] | None  # a closed list (true/false for a boolean)
+    description: str
+
+
+def _chain(node: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The node and each node its `$ref`s lead to, outermost first."""
+    definitions = load_schema("roi")["$defs"]
+    yield node
+    while "$ref" in node:
+        node = definitions[node["$ref"].rsplit("/", 1)[1]]
+        yield node
+
+
+def _row_schema(section: str) -> Mapping[str, Any]:
+    *_, row = _chain(load_schema("roi")["properties"][section]["items"])
+    return row
+
+
 @cache
+def specs(section: str) -> dict[str, FieldSpec]:
+    """Every field of a section's rows, in the schema's order."""
+    found = {}
+    for name, spec in _row_schema(section)["properties"].items():
+        nodes = list(_chain(spec))
+        last = nodes[-1]
+        kind = last.get("type", "string")
+        choices = ("true", "false") if kind == "boolean" else last.get("enum")
+        found[name] = FieldSpec(
+            kind,
+            None if choices is None else tuple(str(c) for c in choices),
+            next((str(n["description"]) for n in nodes if "description" in n), ""),
+        )
+    return found
+
+
 def fields(section: str) -> dict[str, str]:
     """Each field of a section's rows and its kind: string, integer, number, boolean or array."""
-    schema = load_schema("roi")
-    definitions = schema["$defs"]
-
-    def resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
-        while "$ref" in node:
-            node = definitions[node["$ref"].rsplit("/", 1)[1]]
-        return node
-
-    row = resolved(schema["properties"][section]["items"])
-    return {name: resolved(spec).get("type", "string") for name, spec in row["properties"].items()}
+    return {name: spec.kind for name, spec in specs(section).items()}
 
 
 @cache
 def required(section: str) -> tuple[str, ...]:
-    row = load_schema("roi")["$defs"]
-    ref = load_schema("roi")["properties"][section]["items"]["$ref"].rsplit("/", 1)[1]
-    return tuple(row[ref].get("required", ()))
+    return tuple(_row_schema(section).get("required", ()))
 
 
 @dataclass
@@ -268,7 +296,7 @@ def read_files(paths: list[Path], sources: list[str], *, max_bytes: int) -> Sect
             if suffix == ".xlsx":
                 read_workbook(path, source, into)
             elif suffix == ".csv":
-                read_csv(path.read_bytes(), source, _section_of(path.stem, source), into)
+                read_csv(path.read_bytes(), source, _section_of(Path(source).stem, source), into)
             elif suffix in (".yaml", ".yml", ".json"):
                 read_text(path.read_bytes(), source, max_bytes, into)
             else:

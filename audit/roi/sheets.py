@@ -22,9 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from audit.content.schemas import load_schema
 from audit.questionnaire.sheetstyle import no_formulas
-from audit.roi.reading import INSTRUCTIONS, LISTS, fields, required, sections
+from audit.roi.reading import INSTRUCTIONS, LISTS, fields, required, sections, specs
 
 Data = Mapping[str, list[dict[str, Any]]]
 
@@ -49,28 +48,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _choices(section: str, name: str) -> list[str] | None:
-    schema = load_schema("roi")
-    row = schema["$defs"][schema["properties"][section]["items"]["$ref"].rsplit("/", 1)[1]]
-    spec = row["properties"][name]
-    while "$ref" in spec:
-        spec = schema["$defs"][spec["$ref"].rsplit("/", 1)[1]]
-    if fields(section)[name] == "boolean":
-        return ["true", "false"]
-    return [str(v) for v in spec["enum"]] if "enum" in spec else None
-
-
-def _description(section: str, name: str) -> str:
-    schema = load_schema("roi")
-    row = schema["$defs"][schema["properties"][section]["items"]["$ref"].rsplit("/", 1)[1]]
-    spec = row["properties"][name]
-    text = spec.get("description")
-    while text is None and "$ref" in spec:
-        spec = schema["$defs"][spec["$ref"].rsplit("/", 1)[1]]
-        text = spec.get("description")
-    return str(text or "")
 
 
 def workbook(data: Data) -> bytes:
@@ -116,9 +93,9 @@ def workbook(data: Data) -> bytes:
             letter = get_column_letter(column)
             longest = max((len(_cell(r[name])) for r in rows if name in r), default=0)
             sheet.column_dimensions[letter].width = max(12, min(48, max(len(name), longest) + 3))
-            if (text := _description(section, name)) != "":
+            if (text := specs(section)[name].description) != "":
                 cell.comment = Comment(text, "vendor-audit")
-            choices = _choices(section, name)
+            choices = specs(section)[name].choices
             if choices is not None:
                 list_row += 1
                 for index, choice in enumerate(choices, start=1):

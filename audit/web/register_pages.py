@@ -6,7 +6,6 @@ filing are for officers (checked here on the server, with the CSRF token)."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from audit.services import dora_export, officer_actions, roi
 from audit.services.accounts import Role
 from audit.web.dashboard import Dashboard
 from audit.web.dashboard_forms import _actor, _text
-from audit.web.threads import run
+from audit.web.threads import on_disk, run
 
 SUFFIXES = (".xlsx", ".yaml", ".yml", ".json", ".csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,29 +96,18 @@ class RegisterPages:
             return await self.page(
                 request, error="a workbook (.xlsx), YAML, JSON or one section's CSV", status=422
             )
-        with tempfile.TemporaryDirectory() as folder:
-            # a CSV's name says its section: the upload keeps it, never as a path of its own
-            path = Path(folder) / (Path(name).stem[:40].lower() + suffix)
-            size, limit = 0, self.workspace.settings["max_register_bytes"]
-            with path.open("wb") as out:
-                while chunk := await upload.read(1024 * 1024):
-                    size += len(chunk)
-                    if size > limit:
-                        return await self.page(
-                            request, error=f"the file is over {limit:,} bytes", status=413
-                        )
-                    out.write(chunk)
-            try:
-                made = await run(
-                    officer_actions.import_register,
-                    self.workspace,
-                    _actor(officer, request),
-                    path,
-                    name,
-                )
-            except ContentError as exc:
-                problems = [str(p) for p in exc.problems]
-                return await self.page(request, problems=problems, status=422)
+        try:  # the edge limits the upload, the reader the file (max_register_bytes)
+            made = await run(
+                on_disk,
+                upload,
+                suffix,
+                officer_actions.import_register,
+                self.workspace,
+                _actor(officer, request),
+                name,
+            )
+        except ContentError as exc:
+            return await self.page(request, problems=[str(p) for p in exc.problems], status=422)
         return RedirectResponse(f"/register?imported={made.revision}", 303)
 
     async def package(self, request: Request) -> Response:

@@ -14,6 +14,7 @@ import pytest
 
 from audit.exports.dora_check import check_package
 from audit.exports.dora_package import read_package
+from audit.roi import sheets
 from audit.services import accounts, import_vendors
 from audit.services.roi import current_register
 from audit.web.app import create_app
@@ -70,6 +71,9 @@ def test_an_officer_imports_checks_and_files_the_register(
         client, csrf, "register.yaml", (EXAMPLES / "register-of-information.yaml").read_bytes()
     )
     assert done.status_code == 303 and done.headers["location"] == "/register?imported=1"
+    functions = sheets.csv_files(current_register(workspace).data)["functions.csv"]
+    same = _upload(client, csrf, "Functions.csv", functions)  # the name says the section
+    assert same.status_code == 303 and same.headers["location"] == "/register?imported=1"
     page = client.get("/register?imported=1")
     assert "Imported: the register is at revision 1." in page.text
     assert "from register.yaml by officer@insurer.example" in page.text
